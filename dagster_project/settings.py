@@ -1,0 +1,23 @@
+"""Where things live: the raw-file drop folder and the published warehouse.
+
+Both come from the environment, read when asked for (never at import time), so that tests and
+users can point the same code at other files.
+"""
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_RAW_DIR = REPO_ROOT / "raw"
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "igot.duckdb"
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"
+
+
+def raw_dir() -> Path:
+    """The folder of delivered input files (IGOT_RAW_DIR, default raw/)."""
+    return Path(os.environ.get("IGOT_RAW_DIR") or DEFAULT_RAW_DIR).resolve()
+
+
+def warehouse_path() -> Path:
+    """The published DuckDB file users open (IGOT_WAREHOUSE, default warehouse/igot.duckdb)."""
+    return Path(os.environ.get("IGOT_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()

@@ -1,0 +1,196 @@
+"""Reading delivered files: names, headers, numbers and the messages for bad input."""
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+
+from dagster_project.ingest.discovery import classify, discover
+from dagster_project.ingest.errors import RawFileError
+from dagster_project.ingest.loader import load_source, map_header
+from dagster_project.ingest.readers import read_sheet
+from dagster_project.ingest.sources import MDO_REPORT, STATE_RANKING, normalise_header
+
+pytestmark = pytest.mark.unit
+
+MDO_HEADER = (
+    "Department,MDO Name,Onboarded,Active,User Completions,Total Enrollments,"
+    "Total Completions,Total Hours,Course Attempted,Course Passed,% Course Passed"
+)
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def load_mdo(tmp_path: Path, body: str, header: str = MDO_HEADER) -> duckdb.DuckDBPyConnection:
+    raw = tmp_path / "raw"
+    write(raw / "mdo" / "testland_2026-01-31.csv", header + "\n" + body)
+    con = duckdb.connect()
+    load_source(con, MDO_REPORT, discover(raw)["mdo_report"], dt.datetime(2026, 2, 1))
+    return con
+
+
+@pytest.mark.parametrize(
+    ("spelling", "canonical"),
+    [
+        ("Mido Name", "MDO Name"),
+        ("  mdo   name ", "MDO Name"),
+        ("Course Passed %", "% Course Passed"),
+        ("Category", "Bucket"),
+        ("TOTAL-ENROLMENTS", "Total Enrollments"),
+    ],
+)
+def test_header_aliases_are_matched_ignoring_case_space_and_punctuation(spelling, canonical):
+    source = STATE_RANKING if canonical == "Bucket" else MDO_REPORT
+    column = next(c for c in source.columns if c.header == canonical)
+    assert normalise_header(spelling) in column.spellings()
+
+
+def test_percent_and_plain_course_passed_are_different_columns():
+    assert normalise_header("% Course Passed") != normalise_header("Course Passed")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("1389815", 1389815), ("13,89,815", 1389815), ("1,389,815", 1389815), ("", None)],
+)
+def test_whole_numbers_in_every_grouping(tmp_path, cell, expected):
+    con = load_mdo(tmp_path, f'Dept A,MDO A,"{cell}",1,1,1,1,1,1,1,100%\n')
+    assert con.sql("select onboarded from raw.mdo_report").fetchall() == [(expected,)]
+
+
+@pytest.mark.parametrize(
+    ("hours", "percent", "expected"),
+    [
+        ("705788.84", "73.29%", (705788.84, 73.29)),
+        ("7,05,788.84", "73.29 %", (705788.84, 73.29)),
+        ("705,788.84", "73.29", (705788.84, 73.29)),
+        ("", "", (None, None)),
+    ],
+)
+def test_decimals_and_percentages(tmp_path, hours, percent, expected):
+    con = load_mdo(tmp_path, f'Dept A,MDO A,1,1,1,1,1,"{hours}",1,1,{percent}\n')
+    row = con.sql("select total_hours, pct_course_passed from raw.mdo_report").fetchall()
+    assert row == [expected]
+
+
+def test_unreadable_number_is_quarantined_with_file_row_and_column(tmp_path):
+    con = load_mdo(
+        tmp_path, "Dept A,MDO A,5,4,3,2,1,N/A,1,1,100%\nDept B,MDO B,12.5,1,1,1,1,1,1,1,\n"
+    )
+    rows = con.sql(
+        "select source_file, source_row, reason from raw.quarantine order by source_row"
+    ).fetchall()
+    assert rows == [
+        ("mdo/testland_2026-01-31.csv", 2, "'N/A' is not a number in column Total Hours"),
+        ("mdo/testland_2026-01-31.csv", 3, "'12.5' is not a whole number in column Onboarded"),
+    ]
+    assert con.sql("select count(*) from raw.mdo_report").fetchall() == [(0,)]
+
+
+def test_ragged_row_is_quarantined_with_its_raw_cells(tmp_path):
+    con = load_mdo(
+        tmp_path, "Dept A,MDO A,1,1,0,4,0,0,0,1,1,100.00%,\nDept B,MDO B,1,1,1,1,1,1,1,1,100%\n"
+    )
+    reason, cells = con.sql("select reason, raw_cells from raw.quarantine").fetchall()[0]
+    assert reason == "12 cells where 11 were expected"
+    assert json.loads(cells)[:3] == ["Dept A", "MDO A", "1"]
+    assert con.sql("select mdo_name from raw.mdo_report").fetchall() == [("MDO B",)]
+
+
+def test_total_row_goes_to_the_totals_table(tmp_path):
+    con = load_mdo(tmp_path, "Dept A,MDO A,7,1,1,1,1,1,1,1,100%\n,,7,1,1,1,1,1,1,1,100%\n")
+    assert con.sql("select count(*) from raw.mdo_report").fetchall() == [(1,)]
+    assert con.sql("select onboarded, source_row from raw.mdo_report_totals").fetchall() == [(7, 3)]
+
+
+def test_blank_mdo_name_under_a_department_is_quarantined(tmp_path):
+    con = load_mdo(tmp_path, "Dept A,,7,1,1,1,1,1,1,1,100%\n")
+    assert con.sql("select reason from raw.quarantine").fetchall() == [("MDO Name is blank",)]
+
+
+def test_unknown_columns_are_kept_as_json_and_order_may_differ(tmp_path):
+    header = "MDO Name,Department,Remarks," + MDO_HEADER.split(",", 2)[2]
+    con = load_mdo(tmp_path, "MDO A,Dept A,check me,3,2,1,1,1,1,1,1,100%\n", header=header)
+    row = con.sql("select department, onboarded, extra_columns from raw.mdo_report").fetchall()[0]
+    assert row[:2] == ("Dept A", 3)
+    assert json.loads(row[2]) == {"Remarks": "check me"}
+
+
+def test_missing_required_column_names_file_and_lists_expected_columns(tmp_path):
+    header = MDO_HEADER.replace(",Active", "")
+    with pytest.raises(RawFileError) as err:
+        load_mdo(tmp_path, "Dept A,MDO A,1,1,1,1,1,1,1,100%\n", header=header)
+    message = str(err.value)
+    assert message.startswith("mdo/testland_2026-01-31.csv: the header row lacks 'Active'")
+    assert "Expected the columns Department, MDO Name, Onboarded, Active" in message
+
+
+@pytest.mark.parametrize(
+    ("relative", "problem"),
+    [
+        ("mdo/bihar-feb.csv", "has a name this folder does not take"),
+        ("mdo/bihar_2026-02-30.csv", "is not a real date"),
+        ("mdo/bihar_2026-02-25.pdf", "is not a format this folder takes"),
+        ("letters/annexure.csv", "is not in a known folder"),
+    ],
+)
+def test_badly_named_files_are_refused_by_name(tmp_path, relative, problem):
+    path = write(tmp_path / relative, "x\n")
+    with pytest.raises(RawFileError) as err:
+        classify(path, tmp_path)
+    assert str(err.value).startswith(f"{relative}: ")
+    assert problem in str(err.value)
+    assert "Expected" in str(err.value)
+
+
+def test_non_utf8_file_is_refused(tmp_path):
+    path = tmp_path / "mdo" / "bihar_2026-02-25.csv"
+    path.parent.mkdir()
+    path.write_bytes(MDO_HEADER.encode() + b"\nDept \xe9,MDO,1,1,1,1,1,1,1,1,1\n")
+    with pytest.raises(RawFileError, match="is not UTF-8 text"):
+        read_sheet(path, "mdo/bihar_2026-02-25.csv")
+
+
+def test_empty_file_is_refused(tmp_path):
+    path = write(tmp_path / "mdo" / "bihar_2026-02-25.csv", "\n\n")
+    with pytest.raises(RawFileError, match=r"mdo/bihar_2026-02-25.csv: is empty"):
+        read_sheet(path, "mdo/bihar_2026-02-25.csv")
+
+
+def test_broken_xlsx_is_refused(tmp_path):
+    path = write(tmp_path / "mdo" / "bihar_2026-02-25.xlsx", "not a workbook")
+    with pytest.raises(RawFileError, match=r"is not a readable \.xlsx workbook"):
+        read_sheet(path, "mdo/bihar_2026-02-25.xlsx")
+
+
+def test_two_files_for_one_snapshot_are_refused(tmp_path):
+    write(tmp_path / "mdo" / "bihar_2026-02-25.csv", MDO_HEADER + "\n")
+    write(tmp_path / "mdo" / "bihar_2026-02-25.xlsx", "")
+    with pytest.raises(RawFileError, match="second file for the same mdo_report"):
+        discover(tmp_path)
+
+
+def test_xlsx_cells_read_as_a_person_sees_them(tmp_path):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["Department", "Mido Name", "Total Hours", "% Course Passed"])
+    sheet.append(["Dept A", "MDO A", 705788.84, 0.7329])
+    sheet["D2"].number_format = "0.00%"
+    path = tmp_path / "book.xlsx"
+    workbook.save(path)
+    read = read_sheet(path, "book.xlsx")
+    assert read.rows == [(2, ["Dept A", "MDO A", "705788.84", "73.29%"])]
+
+
+def test_header_with_an_unnamed_column_in_the_middle_is_refused():
+    header = MDO_HEADER.split(",")
+    header[3] = ""
+    with pytest.raises(RawFileError, match="column 4 of the header row has no name"):
+        map_header(header, MDO_REPORT, "mdo/x_2026-01-01.csv")
