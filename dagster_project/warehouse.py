@@ -1,0 +1,115 @@
+"""The warehouse: one published DuckDB file, and the per-run build copy that runs write into.
+
+A run never writes the published file. It copies it to `<warehouse dir>/.build/<run id>.duckdb`,
+loads and transforms there, and publishes with one `os.replace` once every step has succeeded.
+The rename is atomic on POSIX: a reader holds either the old file or the new one, never a half
+written one, and a run that fails or is killed leaves the published file untouched.
+"""
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from dagster_project import settings
+
+STALE_BUILD_SECONDS = 24 * 3600
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The published warehouse file and the build copies beside it."""
+
+    path: str = ""  # empty means IGOT_WAREHOUSE, read when the resource is used
+
+    def published_path(self) -> Path:
+        return Path(self.path).resolve() if self.path else settings.warehouse_path()
+
+    def build_dir(self) -> Path:
+        return self.published_path().parent / ".build"
+
+    def build_path(self, run_id: str) -> Path:
+        return self.build_dir() / f"{run_id}.duckdb"
+
+    def prepare_build(self, run_id: str) -> Path:
+        """Create this run's build copy from the published file, once per run."""
+        build = self.build_path(run_id)
+        if build.exists():
+            return build
+        self.build_dir().mkdir(parents=True, exist_ok=True)
+        _remove_stale_builds(self.build_dir(), keep=build)
+        published = self.published_path()
+        _base_note(build).write_text(json.dumps(_identity(published)))
+        if published.exists():
+            partial = build.with_suffix(".copying")
+            shutil.copyfile(published, partial)
+            os.replace(partial, build)
+        else:
+            duckdb.connect(str(build)).close()
+        return build
+
+    @contextmanager
+    def build_connection(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection to this run's build copy."""
+        con = duckdb.connect(str(self.prepare_build(run_id)))
+        try:
+            yield con
+        finally:
+            con.close()
+
+    def publish(self, run_id: str) -> Path:
+        """Replace the published file with this run's build copy in one atomic rename."""
+        build = self.build_path(run_id)
+        if not build.exists():
+            raise FileNotFoundError(f"run {run_id} has no build copy at {build} to publish")
+        con = duckdb.connect(str(build))
+        try:
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        published = self.published_path()
+        base = json.loads(_base_note(build).read_text())
+        if _identity(published) != base:
+            raise RuntimeError(
+                f"{published} was published by another run after run {run_id} copied it; "
+                "not overwriting that run's work. Run again to build on top of it."
+            )
+        published.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(build, published)
+        _base_note(build).unlink(missing_ok=True)
+        return published
+
+    @contextmanager
+    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection to the published file, as readers open it."""
+        con = duckdb.connect(str(self.published_path()), read_only=True)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def _base_note(build: Path) -> Path:
+    """Beside each build copy: which published file it was copied from."""
+    return build.with_suffix(".base.json")
+
+
+def _identity(path: Path) -> dict | None:
+    """Enough to tell whether a file was replaced: inode, size and modification time."""
+    if not path.exists():
+        return None
+    stat = path.stat()
+    return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def _remove_stale_builds(build_dir: Path, keep: Path) -> None:
+    """Drop build copies left by runs that died long ago; a live run's copy is recent."""
+    cutoff = time.time() - STALE_BUILD_SECONDS
+    for leftover in build_dir.glob("*"):
+        if leftover != keep and leftover.stat().st_mtime < cutoff:
+            leftover.unlink(missing_ok=True)
