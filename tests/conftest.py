@@ -15,3 +15,41 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(SHIPPED_RAW, target)
     return target
+
+
+def materialize_into(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True):
+    """Run the pipeline's own assets and checks against a given raw folder and warehouse file.
+
+    Without dbt the run loads the raw files and publishes them, which is all the ingestion tests
+    need; with dbt it is the full-refresh job.
+    """
+    import dagster as dg
+    from dagster_dbt import DbtCliResource
+
+    from dagster_project.assets.dbt import dbt_models, dbt_project
+    from dagster_project.assets.publish import published_warehouse
+    from dagster_project.assets.raw import raw_asset_checks, raw_assets
+    from dagster_project.resources import RawFiles
+    from dagster_project.warehouse import Warehouse
+
+    assets = [*raw_assets, *raw_asset_checks, published_warehouse]
+    if with_dbt:
+        assets.append(dbt_models)
+    return dg.materialize(
+        assets,
+        resources={
+            "warehouse": Warehouse(path=str(warehouse)),
+            "raw_files": RawFiles(root=str(raw_dir)),
+            "dbt": DbtCliResource(project_dir=dbt_project),
+        },
+        raise_on_error=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def shipped_warehouse(tmp_path_factory) -> Path:
+    """The warehouse built once from the shipped raw/ files by the whole pipeline."""
+    warehouse = tmp_path_factory.mktemp("shipped") / "igot.duckdb"
+    result = materialize_into(SHIPPED_RAW, warehouse)
+    assert result.success, "the full pipeline failed on the shipped raw/ files"
+    return warehouse

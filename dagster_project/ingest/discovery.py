@@ -19,10 +19,15 @@ class DeliveredFile:
     file_values: dict[str, str]
 
 
-def _is_ignored(path: Path) -> bool:
+def is_ignored(path: Path) -> bool:
     """Notes, hidden files and Excel's lock files are not deliveries."""
     name = path.name
     return name.startswith((".", "~$")) or name.lower().startswith("readme")
+
+
+def delivered_paths(raw_root: Path) -> list[Path]:
+    """Every file under the raw folder that is a delivery, in a stable order."""
+    return sorted(p for p in raw_root.rglob("*") if p.is_file() and not is_ignored(p))
 
 
 def _expected_names(folder: str) -> str:
@@ -85,9 +90,7 @@ def discover(raw_root: Path) -> dict[str, list[DeliveredFile]]:
     if not raw_root.is_dir():
         raise RawFileError(str(raw_root), "is not a folder", "IGOT_RAW_DIR to name the raw folder")
     found: dict[str, list[DeliveredFile]] = defaultdict(list)
-    for path in sorted(p for p in raw_root.rglob("*") if p.is_file()):
-        if _is_ignored(path):
-            continue
+    for path in delivered_paths(raw_root):
         delivered = classify(path, raw_root)
         found[delivered.source.name].append(delivered)
     for files in found.values():

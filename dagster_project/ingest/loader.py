@@ -73,7 +73,8 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             rows_quarantined integer not null,
             total_rows integer not null,
             duplicate_of varchar,
-            loaded_at timestamp not null
+            loaded_at timestamp not null,
+            run_id varchar
         )
         """
     )
@@ -96,12 +97,13 @@ def load_source(
     source: Source,
     files: list[DeliveredFile],
     loaded_at: dt.datetime,
+    run_id: str | None = None,
 ) -> list[FileLoad]:
     """Load every file of one source in one transaction: all of them, or none on a bad file."""
     ensure_raw_schema(con, source)
     con.begin()
     try:
-        loads = [_load_file(con, delivered, loaded_at) for delivered in files]
+        loads = [_load_file(con, delivered, loaded_at, run_id) for delivered in files]
         con.commit()
     except BaseException:
         con.rollback()
@@ -110,7 +112,10 @@ def load_source(
 
 
 def _load_file(
-    con: duckdb.DuckDBPyConnection, delivered: DeliveredFile, loaded_at: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    delivered: DeliveredFile,
+    loaded_at: dt.datetime,
+    run_id: str | None,
 ) -> FileLoad:
     sha256 = hashlib.sha256(delivered.path.read_bytes()).hexdigest()
     previous = con.execute(
@@ -134,7 +139,7 @@ def _load_file(
     else:
         sheet = read_sheet(delivered.path, delivered.source_file)
         load = _insert_rows(con, delivered, sheet, sha256, loaded_at)
-    _log_load(con, delivered.source, load, loaded_at)
+    _log_load(con, delivered.source, load, loaded_at, run_id)
     return load
 
 
@@ -147,10 +152,14 @@ def _forget_file(con: duckdb.DuckDBPyConnection, delivered: DeliveredFile) -> No
 
 
 def _log_load(
-    con: duckdb.DuckDBPyConnection, source: Source, load: FileLoad, loaded_at: dt.datetime
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    load: FileLoad,
+    loaded_at: dt.datetime,
+    run_id: str | None,
 ) -> None:
     con.execute(
-        "insert into raw.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into raw.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             source.name,
             load.source_file,
@@ -162,6 +171,7 @@ def _log_load(
             load.total_rows,
             load.duplicate_of,
             loaded_at,
+            run_id,
         ],
     )
 

@@ -1,0 +1,1 @@
+"""Dagster assets: raw loads, dbt models, publishing."""

@@ -1,0 +1,37 @@
+"""The last step of a run: swap the build copy in as the published warehouse."""
+
+import dagster as dg
+
+from dagster_project.assets.dbt import dbt_models
+from dagster_project.assets.raw import raw_assets
+from dagster_project.run_log import record_publishing_run
+from dagster_project.warehouse import Warehouse
+
+PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
+
+
+@dg.asset(
+    key=PUBLISHED_KEY,
+    group_name="publish",
+    deps=[*dbt_models.keys, *(asset.key for asset in raw_assets)],
+    kinds={"duckdb"},
+    description=(
+        "The warehouse users read. Replaced in one atomic rename, only after every load, "
+        "model and error-severity check of the run has succeeded."
+    ),
+)
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    with warehouse.build_connection(context.run_id) as con:
+        record_publishing_run(con, context.instance, context.run_id, context.job_name)
+        marts = con.execute(
+            "select table_name, estimated_size from duckdb_tables() "
+            "where schema_name = 'marts' order by table_name"
+        ).fetchall()
+    path = warehouse.publish(context.run_id)
+    context.log.info(f"published {path}")
+    return dg.MaterializeResult(
+        metadata={
+            "path": str(path),
+            "marts": dg.MetadataValue.json({name: rows for name, rows in marts}),
+        }
+    )

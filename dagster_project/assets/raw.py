@@ -1,0 +1,137 @@
+"""One Dagster asset per kind of delivered file, loading it into the `raw` schema.
+
+`build_raw_asset` makes the asset and its check from a `Source` of the input contract, so a new
+kind of file is a new `Source`, not new code.
+"""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+
+from dagster_project.ingest.discovery import discover
+from dagster_project.ingest.errors import RawFileError
+from dagster_project.ingest.loader import FileLoad, ensure_raw_schema, load_source
+from dagster_project.ingest.sources import SOURCES, Source
+from dagster_project.resources import RawFiles
+from dagster_project.warehouse import Warehouse
+
+PREVIEW_ROWS = 5
+
+
+def raw_asset_key(source: Source) -> dg.AssetKey:
+    return dg.AssetKey(["raw", source.name])
+
+
+def build_raw_asset(source: Source) -> dg.AssetsDefinition:
+    """The asset that loads every delivered file of one source."""
+
+    @dg.asset(
+        key=raw_asset_key(source),
+        group_name="raw",
+        description=source.description,
+        kinds={"duckdb"},
+        metadata={"folder": f"{source.folder}/", "file_pattern": source.stem_pattern},
+    )
+    def load(context: dg.AssetExecutionContext, warehouse: Warehouse, raw_files: RawFiles):
+        try:
+            files = discover(raw_files.root_path()).get(source.name, [])
+        except RawFileError as err:
+            raise dg.Failure(description=str(err)) from None
+        loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        with warehouse.build_connection(context.run_id) as con:
+            try:
+                loads = load_source(con, source, files, loaded_at, context.run_id)
+            except RawFileError as err:
+                raise dg.Failure(description=str(err)) from None
+            preview = con.sql(
+                f"select * exclude (file_sha256) from raw.{source.name} limit {PREVIEW_ROWS}"
+            ).df()
+        for load in loads:
+            context.log.info(_describe(load))
+        return dg.MaterializeResult(metadata=_load_metadata(loads, preview))
+
+    return load
+
+
+def _describe(load: FileLoad) -> str:
+    if load.status == "duplicate_content":
+        return f"{load.source_file}: same content as {load.duplicate_of}; not loaded again"
+    return (
+        f"{load.source_file}: {load.status}, {load.rows_read} rows read, "
+        f"{load.rows_loaded} loaded, {load.rows_quarantined} quarantined, "
+        f"{load.total_rows} printed total rows"
+    )
+
+
+def _load_metadata(loads: list[FileLoad], preview) -> dict:
+    return {
+        "files": len(loads),
+        "files_changed": sum(load.status == "loaded" for load in loads),
+        "duplicate_files": [load.source_file for load in loads if load.duplicate_of],
+        "rows_read": sum(load.rows_read for load in loads),
+        "rows_loaded": sum(load.rows_loaded for load in loads),
+        "rows_quarantined": sum(load.rows_quarantined for load in loads),
+        "printed_total_rows": sum(load.total_rows for load in loads),
+        "dagster/row_count": sum(load.rows_loaded for load in loads),
+        "preview": dg.MetadataValue.md(preview.to_markdown(index=False)) if len(preview) else "",
+    }
+
+
+def build_rows_accounted_check(source: Source) -> dg.AssetChecksDefinition:
+    """Every row read from a file is loaded, kept as a printed total, or quarantined."""
+
+    @dg.asset_check(
+        asset=raw_asset_key(source),
+        name="every_row_loaded_or_quarantined",
+        blocking=True,
+        description="Per file: rows read = rows loaded + printed totals + rows quarantined.",
+    )
+    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+        with warehouse.build_connection(context.run.run_id) as con:
+            ensure_raw_schema(con, source)
+            mismatches = _unaccounted_rows(con, source)
+        return dg.AssetCheckResult(
+            passed=not mismatches,
+            metadata={"files_with_lost_rows": mismatches},
+        )
+
+    return check
+
+
+def _unaccounted_rows(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
+    """Files whose rows in the warehouse do not add up to the rows read from them."""
+    totals = (
+        f"select source_file, count(*) as n from raw.{source.totals_table} group by all"
+        if source.totals_table
+        else "select null::varchar as source_file, 0 as n where false"
+    )
+    rows = con.execute(
+        f"""
+        with loaded as (
+            select source_file, count(*) as n from raw.{source.name} group by all
+        ),
+        totals as ({totals}),
+        quarantined as (
+            select source_file, count(*) as n from raw.quarantine
+            where source_table = ? group by all
+        )
+        select
+            log.source_file,
+            log.rows_read,
+            coalesce(loaded.n, 0) + coalesce(totals.n, 0) + coalesce(quarantined.n, 0) as kept
+        from raw.file_loads as log
+        left join loaded using (source_file)
+        left join totals using (source_file)
+        left join quarantined using (source_file)
+        where log.source_table = ?
+            and log.status <> 'duplicate_content'
+            and log.rows_read <> kept
+        """,
+        [source.name, source.name],
+    ).fetchall()
+    return [f"{file}: {read} read, {kept} kept" for file, read, kept in rows]
+
+
+raw_assets = [build_raw_asset(source) for source in SOURCES]
+raw_asset_checks = [build_rows_accounted_check(source) for source in SOURCES]

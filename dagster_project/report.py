@@ -1,0 +1,92 @@
+"""The short summary a person reads at the end of a run: what was loaded, checked and built."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+
+@dataclass
+class CheckTally:
+    passed: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _table(headers: list[str], rows: list[tuple]) -> str:
+    cells = [[str(h) for h in headers], *[[_fmt(v) for v in row] for row in rows]]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(
+            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join("  " + line for line in lines)
+
+
+def _fmt(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def load_section(con: duckdb.DuckDBPyConnection) -> str:
+    rows = con.execute(
+        """
+        select
+            source_table,
+            count(*)::int as files,
+            sum(rows_read)::int,
+            sum(rows_loaded)::int,
+            sum(total_rows)::int,
+            sum(rows_quarantined)::int,
+            count(*) filter (where status = 'duplicate_content')::int
+        from raw.file_loads
+        group by source_table
+        order by source_table
+        """
+    ).fetchall()
+    headers = ["source", "files", "read", "loaded", "totals", "quarantined", "dup files"]
+    return "Rows loaded per source\n" + _table(headers, rows)
+
+
+def marts_section(con: duckdb.DuckDBPyConnection) -> str:
+    tables = con.execute(
+        "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+    ).fetchall()
+    if not tables:
+        return "Marts built\n  (none yet)"
+    rows = [
+        (name, con.execute(f'select count(*) from marts."{name}"').fetchall()[0][0])
+        for (name,) in tables
+    ]
+    return "Marts built\n" + _table(["mart", "rows"], rows)
+
+
+def checks_section(tally: CheckTally) -> str:
+    lines = [
+        f"Checks: {len(tally.passed)} passed, {len(tally.warned)} warned, "
+        f"{len(tally.failed)} failed"
+    ]
+    lines += [f"  warn: {name}" for name in tally.warned]
+    lines += [f"  FAIL: {name}" for name in tally.failed]
+    return "\n".join(lines)
+
+
+def summary(warehouse: Path, tally: CheckTally) -> str:
+    """Everything the run summary says about the published warehouse."""
+    if not warehouse.exists():
+        return f"No warehouse at {warehouse} yet."
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        has_raw = con.execute(
+            "select count(*) from duckdb_tables() where schema_name = 'raw' "
+            "and table_name = 'file_loads'"
+        ).fetchall()[0][0]
+        parts = [f"Warehouse: {warehouse}"]
+        parts.append(load_section(con) if has_raw else "Rows loaded per source\n  (none yet)")
+        parts.append(checks_section(tally))
+        parts.append(marts_section(con))
+        return "\n\n".join(parts)
+    finally:
+        con.close()

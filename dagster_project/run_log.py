@@ -1,0 +1,105 @@
+"""`marts.pipeline_runs`: one row per pipeline run, for the dashboard's Data status page.
+
+Written by the publishing step into the build copy just before it is published, so the log is
+part of what readers see. Runs that failed cannot touch the published file; their rows (taken
+from Dagster's own run history) are added by the next run that publishes.
+"""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+
+FINISHED_BADLY = {
+    dg.DagsterRunStatus.FAILURE: "failed",
+    dg.DagsterRunStatus.CANCELED: "canceled",
+}
+LOOKBACK_RUNS = 500
+
+
+def _timestamp(epoch: float | None) -> dt.datetime | None:
+    return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None) if epoch else None
+
+
+def ensure_run_log(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists marts")
+    con.execute(
+        """
+        create table if not exists marts.pipeline_runs (
+            run_id varchar primary key,
+            job_name varchar,
+            started_at timestamp,
+            finished_at timestamp,
+            status varchar not null,
+            files_loaded integer,
+            rows_loaded bigint,
+            rows_quarantined bigint,
+            checks_passed integer,
+            checks_warned integer,
+            checks_failed integer
+        )
+        """
+    )
+
+
+def check_counts(instance: dg.DagsterInstance, run_id: str) -> tuple[int, int, int]:
+    """Passed, warned and failed asset checks of one run, from its event log."""
+    passed = warned = failed = 0
+    records = instance.get_records_for_run(
+        run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+        if evaluation.passed:
+            passed += 1
+        elif evaluation.severity == dg.AssetCheckSeverity.WARN:
+            warned += 1
+        else:
+            failed += 1
+    return passed, warned, failed
+
+
+def record_publishing_run(
+    con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance, run_id: str, job_name: str
+) -> None:
+    """Add this run, and failed runs not yet logged, to marts.pipeline_runs."""
+    ensure_run_log(con)
+    logged = {row[0] for row in con.execute("select run_id from marts.pipeline_runs").fetchall()}
+    for record in instance.get_run_records(
+        filters=dg.RunsFilter(statuses=list(FINISHED_BADLY)), limit=LOOKBACK_RUNS
+    ):
+        run = record.dagster_run
+        if run.run_id in logged:
+            continue
+        con.execute(
+            "insert into marts.pipeline_runs (run_id, job_name, started_at, finished_at, status, "
+            "checks_passed, checks_warned, checks_failed) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                run.run_id,
+                run.job_name,
+                _timestamp(record.start_time),
+                _timestamp(record.end_time),
+                FINISHED_BADLY[run.status],
+                *check_counts(instance, run.run_id),
+            ],
+        )
+    this_run = instance.get_run_record_by_id(run_id)
+    files_loaded, rows_loaded, rows_quarantined = con.execute(
+        "select count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0) "
+        "from raw.file_loads where run_id = ? and status = 'loaded'",
+        [run_id],
+    ).fetchall()[0]
+    con.execute(
+        "insert or replace into marts.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            run_id,
+            job_name,
+            _timestamp(this_run.start_time if this_run else None),
+            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            "success",
+            files_loaded,
+            rows_loaded,
+            rows_quarantined,
+            *check_counts(instance, run_id),
+        ],
+    )

@@ -1,0 +1,242 @@
+"""The raw assets on real files: exact counts, nothing lost, idempotent, safe on bad input."""
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from conftest import SHIPPED_RAW, materialize_into
+
+pytestmark = pytest.mark.pipeline
+
+BIHAR = "mdo/bihar_2026-02-25.csv"
+MEASURES = [
+    "onboarded", "active", "user_completions", "total_enrollments", "total_completions",
+    "total_hours", "courses_attempted", "courses_passed",
+]  # fmt: skip
+
+
+def query(warehouse: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def printed_rows(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))[1:]
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def published(tmp_path: Path, raw_copy: Path) -> Path:
+    """A warehouse published once from a private copy of raw/ (loads only, no dbt)."""
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse, with_dbt=False).success
+    return warehouse
+
+
+@pytest.mark.parametrize(
+    ("table", "rows"),
+    [
+        ("mdo_report", 96),
+        ("mdo_report_totals", 1),
+        ("state_ranking", 36),
+        ("marketplace_courses", 124),
+        ("recommended_courses", 38),
+        ("state_categories", 3),
+        ("mandates", 2),
+        ("quarantine", 4),
+    ],
+)
+def test_shipped_files_load_exact_row_counts(shipped_warehouse, table, rows):
+    assert query(shipped_warehouse, f"select count(*) from raw.{table}") == [(rows,)]
+
+
+def test_ragged_bihar_rows_are_quarantined_with_their_reason(shipped_warehouse):
+    rows = query(
+        shipped_warehouse,
+        "select source_file, source_row, reason, raw_cells->>1 from raw.quarantine order by 2",
+    )
+    twelve = "12 cells where 11 were expected"
+    assert rows == [
+        (BIHAR, 98, "13 cells where 11 were expected", "District Gopalganj, Bihar"),
+        (BIHAR, 99, twelve, "Real Estate Regulatory Authority RERA Bihar"),
+        (BIHAR, 100, twelve, "Sugarcane Industries Department Bihar"),
+        (BIHAR, 101, twelve, "Directorate of Provident Fund"),
+    ]
+
+
+def test_nothing_is_lost_loaded_plus_quarantined_equals_the_printed_rows(shipped_warehouse):
+    rows = printed_rows(SHIPPED_RAW / BIHAR)
+    data_rows, total_row = rows[:-1], rows[-1]
+    printed_onboarded = sum(int(row[2]) for row in data_rows)
+    loaded = query(shipped_warehouse, "select sum(onboarded) from raw.mdo_report")[0][0]
+    quarantined = query(
+        shipped_warehouse, "select sum(cast(raw_cells->>2 as bigint)) from raw.quarantine"
+    )[0][0]
+    assert loaded + quarantined == printed_onboarded
+    kept_total = query(shipped_warehouse, "select onboarded from raw.mdo_report_totals")
+    assert kept_total == [(int(total_row[2]),)] == [(1389815,)]
+
+
+def test_rows_carry_lineage(shipped_warehouse):
+    sha = file_digest(SHIPPED_RAW / BIHAR)
+    row = query(
+        shipped_warehouse,
+        "select source_file, file_sha256, source_row, loaded_at is not null, state, as_of_date "
+        "from raw.mdo_report where mdo_name = 'Water Resources Department, Bihar'",
+    )
+    assert [r[:5] for r in row] == [(BIHAR, sha, 14, True, "bihar")]
+    assert str(row[0][5]) == "2026-02-25"
+
+
+def test_water_resources_row_has_the_printed_figures(shipped_warehouse):
+    row = query(
+        shipped_warehouse,
+        "select onboarded, active, total_enrollments, total_completions, pct_course_passed "
+        "from raw.mdo_report where mdo_name = 'Water Resources Department, Bihar'",
+    )
+    assert row == [(1219, 1077, 44107, 31973, 83.38)]
+
+
+def test_rerun_on_the_same_files_changes_nothing(published, raw_copy):
+    before = query(published, "select * exclude (loaded_at) from raw.mdo_report order by all")
+    result = materialize_into(raw_copy, published, with_dbt=False)
+    assert result.success
+    after = query(published, "select * exclude (loaded_at) from raw.mdo_report order by all")
+    assert after == before
+    statuses = query(published, "select distinct status from raw.file_loads")
+    assert statuses == [("unchanged",)]
+
+
+def test_a_corrected_file_replaces_its_rows(published, raw_copy):
+    path = raw_copy / BIHAR
+    path.write_text(path.read_text(encoding="utf-8").replace(",1219,1077,", ",1220,1077,"))
+    assert materialize_into(raw_copy, published, with_dbt=False).success
+    rows = query(
+        published,
+        "select onboarded from raw.mdo_report where mdo_name = 'Water Resources Department, Bihar'",
+    )
+    assert rows == [(1220,)]
+    assert query(published, "select count(*) from raw.mdo_report") == [(96,)]
+    assert query(published, "select count(*) from raw.quarantine") == [(4,)]
+
+
+def test_the_same_content_under_a_second_name_is_loaded_once_and_flagged(published, raw_copy):
+    shutil.copy(raw_copy / BIHAR, raw_copy / "mdo" / "bihar_2026-03-25.csv")
+    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert query(published, "select count(*) from raw.mdo_report") == [(96,)]
+    flagged = query(
+        published,
+        "select source_file, status, duplicate_of from raw.file_loads where status <> 'unchanged'",
+    )
+    assert flagged == [("mdo/bihar_2026-03-25.csv", "duplicate_content", BIHAR)]
+
+
+def break_missing_column(raw: Path) -> None:
+    path = raw / BIHAR
+    path.write_text(path.read_text(encoding="utf-8").replace("Total Hours", "Hours Spent", 1))
+
+
+def break_encoding(raw: Path) -> None:
+    (raw / BIHAR).write_bytes((raw / BIHAR).read_bytes().replace(b"Bihar", b"Bih\xe4r", 1))
+
+
+def break_unknown_folder(raw: Path) -> None:
+    (raw / "letters").mkdir()
+    (raw / "letters" / "annexure_1.csv").write_text("State\n")
+
+
+def break_empty(raw: Path) -> None:
+    (raw / "ranking" / "ranking_2026-01-31.csv").write_text("")
+
+
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (break_missing_column, f"{BIHAR}: the header row lacks 'Total Hours'"),
+        (break_encoding, f"{BIHAR}: is not UTF-8 text"),
+        (break_unknown_folder, "letters/annexure_1.csv: is not in a known folder"),
+        (break_empty, "ranking/ranking_2026-01-31.csv: is empty"),
+    ],
+)
+def test_an_unreadable_file_fails_the_run_and_leaves_the_warehouse_as_it_was(
+    published, raw_copy, damage, message
+):
+    before = file_digest(published)
+    damage(raw_copy)
+    result = materialize_into(raw_copy, published, with_dbt=False)
+    assert not result.success
+    failures = [
+        event.step_failure_data.user_failure_data.description
+        for event in result.all_events
+        if event.is_step_failure and event.step_failure_data.user_failure_data
+    ]
+    assert any(text.startswith(message) for text in failures), failures
+    assert any("Expected" in text for text in failures)
+    assert file_digest(published) == before
+
+
+def write_xlsx_like(csv_path: Path, xlsx_path: Path) -> None:
+    """The Bihar report as a spreadsheet would hold it: numbers as numbers, % as percent."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    with csv_path.open(encoding="utf-8", newline="") as handle:
+        for number, cells in enumerate(csv.reader(handle), start=1):
+            values = []
+            for cell in cells:
+                if number > 1 and cell.endswith("%"):
+                    values.append(float(cell.rstrip("%")) / 100)
+                elif number > 1 and cell.replace(".", "", 1).isdigit():
+                    values.append(float(cell) if "." in cell else int(cell))
+                else:
+                    values.append(cell or None)
+            sheet.append(values)
+            for cell in sheet[number]:
+                if isinstance(cell.value, float) and str(cells[cell.column - 1]).endswith("%"):
+                    cell.number_format = "0.00%"
+    workbook.save(xlsx_path)
+
+
+def test_xlsx_gives_the_same_tables_as_the_csv(tmp_path, raw_copy, shipped_warehouse):
+    xlsx_raw = tmp_path / "xlsx_raw"
+    (xlsx_raw / "mdo").mkdir(parents=True)
+    write_xlsx_like(raw_copy / BIHAR, xlsx_raw / "mdo" / "bihar_2026-02-25.xlsx")
+    warehouse = tmp_path / "xlsx" / "igot.duckdb"
+    assert materialize_into(xlsx_raw, warehouse, with_dbt=False).success
+    lineage = "exclude (source_file, file_sha256, loaded_at)"
+    for table in ("mdo_report", "mdo_report_totals"):
+        sql = f"select * {lineage} from raw.{table} order by source_row"
+        assert query(warehouse, sql) == query(shipped_warehouse, sql)
+    reasons = "select source_row, reason from raw.quarantine order by 1"
+    assert query(warehouse, reasons) == query(
+        shipped_warehouse, reasons.replace("order", "where source_table = 'mdo_report' order")
+    )
+
+
+def test_unknown_columns_survive_as_json(published, raw_copy):
+    path = raw_copy / "ranking" / "ranking_2025-12-31.csv"
+    rows = printed_rows(path)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Rank", "State", "Category", "Composite Score", "Remarks"])
+        for state, bucket, score, rank in rows:
+            writer.writerow([rank, state, bucket, score, "ok" if state == "BIHAR" else ""])
+    assert materialize_into(raw_copy, published, with_dbt=False).success
+    bihar = query(
+        published,
+        "select category, composite_score, rank, extra_columns from raw.state_ranking "
+        "where state = 'BIHAR'",
+    )
+    assert bihar[0][:3] == ("C", 39.09, 8)
+    assert json.loads(bihar[0][3]) == {"Remarks": "ok"}
