@@ -1,0 +1,59 @@
+# igot-warehouse: `make run` builds the warehouse from raw/, `make test` runs every test.
+# Each target first creates or refreshes the virtualenv in .venv/ from pyproject.toml.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(CURDIR)/$(VENV)/bin
+
+export IGOT_RAW_DIR ?= $(CURDIR)/raw
+export IGOT_WAREHOUSE ?= $(CURDIR)/warehouse/igot.duckdb
+# Dagster's run storage lives beside the warehouse, never in the source tree.
+export DAGSTER_HOME ?= $(abspath $(dir $(abspath $(IGOT_WAREHOUSE))).dagster)
+export PATH := $(BIN):$(PATH)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+
+DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
+MANIFEST := dbt_models/target/manifest.json
+
+.PHONY: install run test app dagster lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
+	cd dbt_models && $(BIN)/dbt parse --quiet --profiles-dir .
+	touch $@
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+run: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/python -m dagster_project.cli run
+
+test: install $(MANIFEST)
+	$(BIN)/pytest
+
+app: install
+	$(BIN)/streamlit run streamlit_app/app.py --server.address $${IGOT_APP_ADDRESS:-127.0.0.1}
+
+dagster: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev --host 127.0.0.1
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_models
+
+bench: install
+	@echo "make bench: not yet - the benchmark issue (national-scale synthetic data) has not landed."
+
+clean:
+	rm -rf dbt_models/target dbt_models/logs
