@@ -1,0 +1,30 @@
+with
+
+source as (
+
+    select * from {{ source('raw', 'mdo_report_totals') }}
+
+),
+
+renamed as (
+
+    select
+        state as state_slug,
+        as_of_date as snapshot_date,
+        onboarded,
+        active,
+        user_completions,
+        total_enrollments as enrollments,
+        total_completions as completions,
+        total_hours as learning_hours,
+        courses_attempted,
+        courses_passed,
+        pct_course_passed as pct_course_passed_printed,
+        source_file,
+        source_row
+
+    from source
+
+)
+
+select * from renamed
