@@ -1,11 +1,10 @@
 """Wires assets, checks, resources, jobs, schedules and sensors into the code location."""
 
 import dagster as dg
-from dagster_dbt import DbtCliResource
 
-from dagster_project.assets.dbt import dbt_models, dbt_project
+from dagster_project.assets.dbt import dbt_cli, dbt_models
 from dagster_project.assets.publish import published_warehouse
-from dagster_project.assets.raw import raw_asset_checks, raw_assets
+from dagster_project.assets.raw import raw_asset_checks, raw_assets, shared_raw_tables
 from dagster_project.jobs import full_refresh_job, mdo_reports_job
 from dagster_project.resources import RawFiles
 from dagster_project.schedules import daily_mdo_reports, monthly_full_refresh
@@ -13,7 +12,7 @@ from dagster_project.sensors import raw_files_sensor
 from dagster_project.warehouse import Warehouse
 
 defs = dg.Definitions(
-    assets=[*raw_assets, dbt_models, published_warehouse],
+    assets=[*raw_assets, *shared_raw_tables, dbt_models, published_warehouse],
     asset_checks=raw_asset_checks,
     jobs=[full_refresh_job, mdo_reports_job],
     schedules=[monthly_full_refresh, daily_mdo_reports],
@@ -21,7 +20,7 @@ defs = dg.Definitions(
     resources={
         "warehouse": Warehouse(),
         "raw_files": RawFiles(),
-        "dbt": DbtCliResource(project_dir=dbt_project),
+        "dbt": dbt_cli(),
     },
     # One DuckDB file takes one writer: every run, sensor-started ones included, runs its
     # steps one after another in one process.

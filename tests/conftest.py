@@ -24,9 +24,8 @@ def materialize_into(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True):
     need; with dbt it is the full-refresh job.
     """
     import dagster as dg
-    from dagster_dbt import DbtCliResource
 
-    from dagster_project.assets.dbt import dbt_models, dbt_project
+    from dagster_project.assets.dbt import dbt_cli, dbt_models
     from dagster_project.assets.publish import published_warehouse
     from dagster_project.assets.raw import raw_asset_checks, raw_assets
     from dagster_project.resources import RawFiles
@@ -40,7 +39,7 @@ def materialize_into(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True):
         resources={
             "warehouse": Warehouse(path=str(warehouse)),
             "raw_files": RawFiles(root=str(raw_dir)),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": dbt_cli(),
         },
         raise_on_error=False,
     )

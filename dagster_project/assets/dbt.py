@@ -5,7 +5,9 @@ the dbt profile reads (standalone `dbt build` falls back to IGOT_WAREHOUSE).
 """
 
 import json
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -18,6 +20,13 @@ dbt_project = DbtProject(
     project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
 )
 dbt_project.prepare_if_dev()
+
+
+def dbt_cli() -> DbtCliResource:
+    """dbt from this interpreter's environment, whatever PATH says: the pinned dbt-core."""
+    return DbtCliResource(
+        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+    )
 
 
 class WarehouseTranslator(DagsterDbtTranslator):

@@ -13,7 +13,7 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
 @dg.asset(
     key=PUBLISHED_KEY,
     group_name="publish",
-    deps=[*dbt_models.keys, *(asset.key for asset in raw_assets)],
+    deps=[*dbt_models.keys, *(key for asset in raw_assets for key in asset.keys)],
     kinds={"duckdb"},
     description=(
         "The warehouse users read. Replaced in one atomic rename, only after every load, "

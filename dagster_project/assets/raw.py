@@ -23,16 +23,35 @@ def raw_asset_key(source: Source) -> dg.AssetKey:
     return dg.AssetKey(["raw", source.name])
 
 
+def _specs(source: Source) -> list[dg.AssetSpec]:
+    """The raw table of a source, and its printed-totals table where it has one."""
+    metadata = {"folder": f"{source.folder}/", "file_pattern": source.stem_pattern}
+    specs = [
+        dg.AssetSpec(
+            raw_asset_key(source),
+            group_name="raw",
+            description=source.description,
+            kinds={"duckdb"},
+            metadata=metadata,
+        )
+    ]
+    if source.totals_table:
+        specs.append(
+            dg.AssetSpec(
+                dg.AssetKey(["raw", source.totals_table]),
+                group_name="raw",
+                description=f"The printed total rows of {source.name} files, for reconciliation.",
+                kinds={"duckdb"},
+                metadata=metadata,
+            )
+        )
+    return specs
+
+
 def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     """The asset that loads every delivered file of one source."""
 
-    @dg.asset(
-        key=raw_asset_key(source),
-        group_name="raw",
-        description=source.description,
-        kinds={"duckdb"},
-        metadata={"folder": f"{source.folder}/", "file_pattern": source.stem_pattern},
-    )
+    @dg.multi_asset(name=f"load_{source.name}", specs=_specs(source))
     def load(context: dg.AssetExecutionContext, warehouse: Warehouse, raw_files: RawFiles):
         try:
             files = discover(raw_files.root_path()).get(source.name, [])
@@ -49,7 +68,14 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             ).df()
         for load in loads:
             context.log.info(_describe(load))
-        return dg.MaterializeResult(metadata=_load_metadata(loads, preview))
+        yield dg.MaterializeResult(
+            asset_key=raw_asset_key(source), metadata=_load_metadata(loads, preview)
+        )
+        if source.totals_table:
+            yield dg.MaterializeResult(
+                asset_key=dg.AssetKey(["raw", source.totals_table]),
+                metadata={"dagster/row_count": sum(load.total_rows for load in loads)},
+            )
 
     return load
 
@@ -135,3 +161,18 @@ def _unaccounted_rows(con: duckdb.DuckDBPyConnection, source: Source) -> list[st
 
 raw_assets = [build_raw_asset(source) for source in SOURCES]
 raw_asset_checks = [build_rows_accounted_check(source) for source in SOURCES]
+
+# Written by every raw asset, so none of them owns these tables; declared so that the dbt
+# models reading them have a known upstream in the asset graph.
+shared_raw_tables = [
+    dg.AssetSpec(
+        dg.AssetKey(["raw", "quarantine"]),
+        group_name="raw",
+        description="Rows of any delivered file that could not be loaded, with the reason.",
+    ),
+    dg.AssetSpec(
+        dg.AssetKey(["raw", "file_loads"]),
+        group_name="raw",
+        description="The latest load of each delivered file: hash, status and row counts.",
+    ),
+]

@@ -63,10 +63,11 @@ def _xlsx_rows(path: Path, source_file: str) -> list[tuple[int, list[str]]]:
         ) from None
     try:
         sheet = workbook.worksheets[0]
+        # Read-only rows start at min_row and have no gaps; an empty leading cell carries no
+        # row number of its own, so the number comes from the position.
         return [
-            (cells[0].row, [_xlsx_cell_text(cell) for cell in cells])
-            for cells in sheet.iter_rows()
-            if cells and getattr(cells[0], "row", None) is not None
+            (number, [_xlsx_cell_text(cell) for cell in cells])
+            for number, cells in enumerate(sheet.iter_rows(), start=sheet.min_row or 1)
         ]
     finally:
         workbook.close()

@@ -1,0 +1,120 @@
+"""Great Expectations suites as Dagster asset checks, one check per suite on the asset it names.
+
+Each check validates its table in the run's build copy, so it sees exactly what the run is about
+to publish. The checks are blocking: a failed `error` expectation fails the check with severity
+ERROR, the assets downstream are not built and `published_warehouse` never runs, so the
+published file stays as it was. Failed `warning` expectations fail the check with severity WARN,
+which is reported but publishes.
+
+Every check also renders its results into the Data Docs site beside the warehouse file
+(`<warehouse folder>/data_docs/index.html`), so a person can read why a run was blocked.
+"""
+
+import dagster as dg
+
+from expectations.runner import (
+    FailedExpectation,
+    Suite,
+    SuiteOutcome,
+    build_data_docs,
+    docs_dir_for,
+    load_suites,
+    validate_suite,
+)
+from dagster_project.warehouse import Warehouse
+
+SUMMARY_ROWS = 20  # failing expectations listed in the check's markdown summary
+
+
+def suite_asset_key(suite: Suite) -> dg.AssetKey:
+    return dg.AssetKey(list(suite.asset_key))
+
+
+def check_name(suite: Suite) -> str:
+    return f"gx_{suite.name}"
+
+
+def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
+    """The blocking asset check that validates one suite against the run's build copy."""
+
+    @dg.asset_check(
+        asset=suite_asset_key(suite),
+        name=check_name(suite),
+        blocking=True,
+        description=f"Great Expectations suite {suite.name} on {suite.table}. {suite.description}",
+        metadata={"suite_file": f"expectations/suites/{suite.name}.json", "table": suite.table},
+    )
+    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+        run_id = context.run.run_id
+        with warehouse.build_connection(run_id) as con:
+            outcome = validate_suite(con, suite, run_name=run_id)
+        for failure in outcome.failures:
+            context.log.info(failure.describe())
+        return dg.AssetCheckResult(
+            passed=outcome.success,
+            severity=dg.AssetCheckSeverity.ERROR if outcome.errors else dg.AssetCheckSeverity.WARN,
+            metadata={**_outcome_metadata(outcome), **_data_docs(context, warehouse, outcome)},
+        )
+
+    return check
+
+
+def _outcome_metadata(outcome: SuiteOutcome) -> dict:
+    return {
+        "table": outcome.suite.table,
+        "rows": outcome.rows if outcome.rows is not None else "unreadable",
+        "expectations": outcome.evaluated,
+        "failed_errors": len(outcome.errors),
+        "failed_warnings": len(outcome.warnings),
+        "failing_expectations": dg.MetadataValue.json([f.as_dict() for f in outcome.failures]),
+        "summary": dg.MetadataValue.md(_summary(outcome)),
+    }
+
+
+def _summary(outcome: SuiteOutcome) -> str:
+    if outcome.success:
+        return f"All {outcome.evaluated} expectations on `{outcome.suite.table}` hold."
+    lines = [
+        "| severity | expectation | on | unexpected | sample |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [_summary_row(f) for f in outcome.failures[:SUMMARY_ROWS]]
+    if len(outcome.failures) > SUMMARY_ROWS:
+        lines.append(f"\n…and {len(outcome.failures) - SUMMARY_ROWS} more in failing_expectations.")
+    return "\n".join(lines)
+
+
+def _summary_row(failure: FailedExpectation) -> str:
+    target = ", ".join(
+        str(value) for name, value in failure.kwargs.items() if name.startswith("column")
+    )
+    found = failure.unexpected_count if failure.unexpected_count is not None else ""
+    sample = failure.exception or failure.sample[:2] or failure.observed_value or ""
+    cells = [failure.severity, failure.expectation, target, str(found), str(sample)]
+    return "| " + " | ".join(cell.replace("|", "\\|").replace("\n", " ") for cell in cells) + " |"
+
+
+def _data_docs(
+    context: dg.AssetCheckExecutionContext, warehouse: Warehouse, outcome: SuiteOutcome
+) -> dict:
+    """Render the outcome into Data Docs; a rendering failure is logged, never blocking.
+
+    The docs explain a verdict; they are not part of it. A GX rendering bug must not hold back
+    a warehouse whose expectations all hold.
+    """
+    docs_dir = docs_dir_for(warehouse.published_path())
+    try:
+        index = build_data_docs([outcome], docs_dir)
+    except Exception as err:  # noqa: BLE001 - see the docstring
+        context.log.warning(f"Data Docs were not written to {docs_dir}: {err}")
+        return {"data_docs_error": str(err)}
+    return {"data_docs": dg.MetadataValue.path(str(index))}
+
+
+suites = load_suites()
+quality_checks = [build_suite_check(suite) for suite in suites]
+raw_quality_checks = [
+    check
+    for suite, check in zip(suites, quality_checks, strict=True)
+    if suite.asset_key[0] == "raw"
+]
