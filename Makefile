@@ -31,9 +31,9 @@ $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
 	cd dbt_models && $(BIN)/dbt parse --quiet --profiles-dir .
 	touch $@
 
-$(DAGSTER_HOME)/dagster.yaml:
+$(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp $< $@
 
 run: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m dagster_project.cli run
