@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
 MANIFEST := dbt_models/target/manifest.json
 
-.PHONY: install run test app dagster lint bench clean
+.PHONY: install browser run test app dagster lint bench clean
 
 install: $(VENV)/.installed
 
@@ -38,7 +38,11 @@ $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 run: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/python -m dagster_project.cli run
 
-test: install $(MANIFEST)
+# The browser tests drive Debian's Chromium; Playwright cannot download its own browser here.
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: install browser $(MANIFEST)
 	$(BIN)/pytest
 
 app: install

@@ -53,7 +53,12 @@ def run(job_name: str) -> int:
         dg.DagsterInstance.get if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral
     )
     with instance_for_run() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            # Step-by-step logs go to Dagster's run history; the terminal gets the summary.
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+        )
     print(summary(settings.warehouse_path(), tally_checks(result)))
     if not result.success:
         print("\nThe run FAILED; the published warehouse was left as it was:", file=sys.stderr)

@@ -1,0 +1,254 @@
+"""Operating the pipeline: history across months, atomic publishing, reading during a run."""
+
+import csv
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import REPO_ROOT, SHIPPED_RAW, materialize_into
+
+pytestmark = pytest.mark.pipeline
+
+FEBRUARY = "mdo/bihar_2026-02-25.csv"
+MARCH = "mdo/bihar_2026-03-31.csv"
+ADDED_MDO = "District Nalanda, Bihar"
+REMOVED_MDO = "Tourism Department Bihar"  # its own-named MDO row; Bihar Tourism stays
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_march(raw: Path) -> None:
+    """A second month: every figure of February's 11-cell rows +10 onboarded and +5 active,
+    one MDO added and one removed. Ragged rows and the printed total stay out of it."""
+    with (raw / FEBRUARY).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], [r for r in rows[1:] if len(r) == 11 and (r[0] or r[1])]
+    march = [header]
+    for row in body:
+        if row[1] == REMOVED_MDO:
+            continue
+        changed = list(row)
+        changed[2] = str(int(row[2]) + 10)
+        changed[3] = str(int(row[3]) + 5)
+        march.append(changed)
+    march.append(["General Administration Department Bihar", ADDED_MDO, "40", "20", "10",
+                  "100", "50", "30.5", "40", "30", "75.00%"])  # fmt: skip
+    with (raw / MARCH).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(march)
+
+
+@pytest.fixture(scope="module")
+def two_months(tmp_path_factory) -> tuple[Path, Path]:
+    """February published, then March added in a second run (shared: tests only read it,
+    and the reload test leaves it as it was)."""
+    root = tmp_path_factory.mktemp("two_months")
+    raw = root / "raw"
+    shutil.copytree(SHIPPED_RAW, raw)
+    warehouse = root / "wh" / "igot.duckdb"
+    assert materialize_into(raw, warehouse).success
+    write_march(raw)
+    assert materialize_into(raw, warehouse).success
+    return raw, warehouse
+
+
+def test_a_new_month_adds_to_the_history(two_months):
+    _, warehouse = two_months
+    dates = query(
+        warehouse,
+        "select snapshot_date::varchar, count(*) from marts.mdo_snapshot group by 1 order by 1",
+    )
+    assert dates == [("2026-02-25", 96), ("2026-03-31", 96)]
+    assert query(
+        warehouse, "select count(*) from marts.mdo_snapshot where mdo_name = ?", [ADDED_MDO]
+    ) == [(1,)]
+
+
+def test_month_over_month_deltas_are_exact(two_months):
+    _, warehouse = two_months
+    rows = query(
+        warehouse,
+        """
+        select onboarded_change, active_change, mdo_count_change
+        from marts.department_trend
+        where state = 'Bihar' and snapshot_date = date '2026-03-31'
+            and department = (
+                select department from marts.mdo_snapshot
+                where mdo_name = 'Water Resources Department, Bihar' limit 1
+            )
+        """,
+    )
+    assert rows == [(10, 5, 0)]
+    on_date = "from marts.mdo_snapshot where snapshot_date = ?"
+    february = query(warehouse, f"select sum(onboarded) {on_date}", ["2026-02-25"])[0][0]
+    march = query(warehouse, f"select sum(onboarded) {on_date}", ["2026-03-31"])[0][0]
+    removed = query(
+        warehouse, f"select onboarded {on_date} and mdo_name = ?", ["2026-02-25", REMOVED_MDO]
+    )[0][0]
+    assert march - february == 95 * 10 - removed + 40
+    trend_total = query(
+        warehouse,
+        "select sum(onboarded_change) from marts.department_trend where snapshot_date = ?",
+        ["2026-03-31"],
+    )[0][0]
+    assert trend_total == march - february
+
+
+def test_reloading_a_month_keeps_one_copy(two_months):
+    raw, warehouse = two_months
+    before = query(warehouse, "select count(*), sum(onboarded) from marts.mdo_snapshot")
+    assert materialize_into(raw, warehouse).success
+    assert query(warehouse, "select count(*), sum(onboarded) from marts.mdo_snapshot") == before
+
+
+def published_tables(warehouse: Path) -> dict[str, str]:
+    """A checksum of every mart's content, to compare published states."""
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        names = [r[0] for r in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        ).fetchall()]  # fmt: skip
+        return {
+            name: con.execute(
+                f"select md5(coalesce(string_agg(t::varchar, '|' order by t::varchar), '')) "
+                f"from marts.{name} as t"
+            ).fetchall()[0][0]
+            for name in names
+        }
+    finally:
+        con.close()
+
+
+def test_a_failing_error_check_in_dbt_leaves_the_published_marts_unchanged(tmp_path, raw_copy):
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse).success
+    before_tables, before_file = published_tables(warehouse), digest(warehouse)
+    # A new ranking edition with a category that does not exist: a dbt error-severity test
+    # (accepted_values on category) fails after the models have been rebuilt.
+    edition = raw_copy / "ranking" / "ranking_2026-01-31.csv"
+    text = (raw_copy / "ranking" / "ranking_2025-12-31.csv").read_text(encoding="utf-8")
+    edition.write_text(text.replace("BIHAR,C,", "BIHAR,D,"), encoding="utf-8")
+    result = materialize_into(raw_copy, warehouse)
+    assert not result.success
+    assert digest(warehouse) == before_file
+    assert published_tables(warehouse) == before_tables
+
+
+def pipeline_env(raw: Path, warehouse: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(IGOT_RAW_DIR=str(raw), IGOT_WAREHOUSE=str(warehouse))
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    return env
+
+
+def dbt_is_running(parent: int) -> bool:
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().split(b"\0")
+            stat = (proc / "stat").read_text().split()
+        except OSError:
+            continue
+        is_dbt_build = any(part.endswith(b"dbt") for part in cmdline) and b"build" in cmdline
+        if is_dbt_build and int(stat[4]) == os.getpgid(parent):
+            return True
+    return False
+
+
+def test_a_run_killed_while_dbt_runs_leaves_the_published_warehouse_unchanged(tmp_path, raw_copy):
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse).success
+    write_march(raw_copy)
+    before_tables, before_file = published_tables(warehouse), digest(warehouse)
+    run = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=pipeline_env(raw_copy, warehouse),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not dbt_is_running(run.pid):
+            assert run.poll() is None, "the run ended before dbt started"
+            assert time.monotonic() < deadline, "dbt never started"
+            time.sleep(0.2)
+        time.sleep(1.0)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    assert digest(warehouse) == before_file
+    assert published_tables(warehouse) == before_tables
+
+
+READER = textwrap.dedent(
+    """
+    import json, sys, time, duckdb
+    path, stop = sys.argv[1], sys.argv[2]
+    import os
+    states, errors = set(), []
+    while not os.path.exists(stop):
+        try:
+            con = duckdb.connect(path, read_only=True)
+            try:
+                snapshots, mdo_total, dept_total, state_total = con.execute(
+                    '''
+                    select
+                        (select count(distinct snapshot_date) from marts.mdo_snapshot),
+                        (select sum(onboarded) from marts.mdo_snapshot),
+                        (select sum(onboarded) from marts.department_summary),
+                        (select sum(onboarded) from marts.state_summary)
+                    '''
+                ).fetchall()[0]
+            finally:
+                con.close()
+            states.add((snapshots, mdo_total, dept_total, state_total))
+        except Exception as err:
+            errors.append(repr(err))
+        time.sleep(0.05)
+    print(json.dumps({"states": sorted(states), "errors": errors[:5]}))
+    """
+)
+
+
+def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_copy):
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse).success
+    write_march(raw_copy)
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(warehouse), str(stop)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert materialize_into(raw_copy, warehouse).success
+        time.sleep(0.5)
+    finally:
+        stop.touch()
+        output, _ = reader.communicate(timeout=60)
+    seen = json.loads(output)
+    assert seen["errors"] == []
+    assert {state[0] for state in seen["states"]} == {1, 2}
+    for _, mdo_total, dept_total, state_total in seen["states"]:
+        assert mdo_total == dept_total == state_total
