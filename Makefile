@@ -46,7 +46,8 @@ test: install browser $(MANIFEST)
 	$(BIN)/pytest
 
 app: install
-	$(BIN)/streamlit run streamlit_app/app.py --server.address $${IGOT_APP_ADDRESS:-127.0.0.1}
+	STREAMLIT_CLIENT_TOOLBAR_MODE=viewer $(BIN)/streamlit run streamlit_app/app.py \
+		--server.address $${IGOT_APP_ADDRESS:-127.0.0.1} --browser.gatherUsageStats false
 
 dagster: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev --host 127.0.0.1

@@ -1,0 +1,33 @@
+"""The iGOT Karmayogi dashboard: `make app` serves it on http://127.0.0.1:8501.
+
+It reads only the `marts` schema of the published warehouse (IGOT_WAREHOUSE), read-only, so it
+can stay open while the pipeline runs; a newly published warehouse shows on the next rerun.
+"""
+
+import streamlit as st
+
+from streamlit_app import components
+
+st.set_page_config(
+    page_title="iGOT Karmayogi: state learning dashboard",
+    page_icon=":material/school:",
+    layout="wide",
+)
+PAGES = [
+    st.Page(
+        "app_pages/state_ranking.py",
+        title="State ranking",
+        icon=":material/leaderboard:",
+        default=True,
+    ),
+    st.Page("app_pages/departments.py", title="Departments", icon=":material/account_tree:"),
+    st.Page("app_pages/org_mapping_review.py", title="Org mapping review", icon=":material/rule:"),
+    st.Page("app_pages/courses.py", title="Courses", icon=":material/menu_book:"),
+    st.Page("app_pages/data_status.py", title="Data status", icon=":material/fact_check:"),
+]
+
+page = st.navigation(PAGES)
+components.sidebar_status()
+# A page stops at the first mart it cannot read; this says why and what to run.
+with components.explain_unavailable():
+    page.run()

@@ -1,0 +1,167 @@
+"""Courses: the catalogue, and the quickest way to meet the 31 March 2026 AI/Cybersecurity ask."""
+
+import datetime as dt
+
+import streamlit as st
+
+from streamlit_app import charts, components, insights, warehouse
+from streamlit_app.components import Card
+from streamlit_app.formatting import MISSING, duration, indian_number, long_date, short_date
+from streamlit_app.mandate import MANDATE_DUE, TODAY_KEY, Deadline
+
+components.page_header(
+    "Courses",
+    "Which courses meet the 31 March 2026 mandate fastest for each experience band? "
+    "Karmayogi Bharat asks every employee for at least one AI and one Cybersecurity course "
+    "from Annexure 3; the Bihar WRD memo asks each officer for two to three.",
+)
+warehouse.require("course_recommendation", "course_catalogue")
+
+recommended = warehouse.query(
+    "select * from marts.course_recommendation order by domain, experience_band, serial_no"
+)
+due_dates = recommended["mandate_due_date"].dropna() if "mandate_due_date" in recommended else []
+due = due_dates.max().date() if len(due_dates) else MANDATE_DUE
+today = st.session_state.get(TODAY_KEY) or dt.date.today()
+deadline = Deadline(due=due, today=today)
+pairs = insights.quickest_pairs(recommended)
+bands = pairs["experience_band"].tolist()
+
+components.takeaway(insights.courses_takeaway(deadline, pairs))
+catalogue = warehouse.query("select * from marts.course_catalogue order by course_name")
+quickest = pairs.dropna(subset=["total_minutes"]).sort_values("total_minutes")
+components.metric_cards(
+    [
+        Card(
+            f"Days left to {short_date(due)}",
+            "Passed" if deadline.passed else deadline.short(),
+            help=f"Counted from {long_date(today)}; both letters ask for completion by "
+            f"{long_date(due)}.",
+        ),
+        Card(
+            "Quickest AI + Cyber pair",
+            duration(quickest["total_minutes"].iloc[0]) if not quickest.empty else MISSING,
+            help=(f"For {quickest['experience_band'].iloc[0]}." if not quickest.empty else None),
+        ),
+        Card(
+            "Recommended courses",
+            indian_number(recommended["course_name"].nunique()),
+            help="Distinct AI and Cybersecurity courses in Annexure 3.",
+        ),
+        Card("Courses in the catalogue", indian_number(len(catalogue))),
+    ]
+)
+if deadline.passed:
+    st.warning(
+        f"Deadline passed: the mandate was due by {long_date(due)}. The quickest pairs below "
+        "are still the fastest way for anyone who has not yet complied.",
+        icon=":material/event_busy:",
+    )
+
+st.header("Quickest way to meet the mandate, per experience band", anchor=False, divider="gray")
+st.caption("The shortest AI course plus the shortest Cybersecurity course recommended for a band.")
+components.table(
+    pairs.assign(
+        ai_length=pairs["ai_minutes"].map(duration),
+        cyber_length=pairs["cyber_minutes"].map(duration),
+        total_length=pairs["total_minutes"].map(duration),
+    )[
+        [
+            "experience_band",
+            "ai_course",
+            "ai_length",
+            "cyber_course",
+            "cyber_length",
+            "total_length",
+        ]
+    ],
+    file_name="quickest_mandate_pairs",
+    key="pairs",
+    column_config={
+        "ai_course": "Quickest AI course",
+        "ai_length": "AI length",
+        "cyber_course": "Quickest Cybersecurity course",
+        "cyber_length": "Cyber length",
+        "total_length": "Together",
+    },
+)
+
+st.header("Recommended courses (Annexure 3)", anchor=False, divider="gray")
+band = st.selectbox("Experience band", bands, key="courses_band")
+in_band = recommended.loc[recommended["experience_band"] == band]
+pair = pairs.loc[pairs["experience_band"] == band].iloc[0]
+st.altair_chart(charts.course_durations(in_band, {pair["ai_course"], pair["cyber_course"]}))
+st.caption("The quickest AI and Cybersecurity courses are drawn solid.")
+components.table(
+    in_band[["domain", "serial_no", "course_name", "provider", "duration_minutes"]].assign(
+        length=in_band["duration_minutes"].map(duration)
+    ),
+    file_name=components.file_slug("recommended_courses", band),
+    key="recommended",
+)
+
+st.header("Course catalogue", anchor=False, divider="gray")
+by_theme = catalogue.assign(theme=catalogue["themes"].map(insights.split_themes)).explode("theme")
+themes = sorted(by_theme["theme"].dropna().unique())
+providers = sorted(catalogue["provider"].dropna().unique())
+chart_column, filter_column = st.columns([3, 2], gap="large")
+chart_column.altair_chart(charts.courses_per_theme(by_theme))
+with filter_column:
+    search = st.text_input("Course name contains", key="catalogue_search", placeholder="e.g. cyber")
+    domain = st.selectbox(
+        "Recommended for",
+        ["any", *sorted(recommended["domain"].dropna().unique())],
+        format_func=lambda value: "Any domain" if value == "any" else f"{value} (Annexure 3)",
+        key="catalogue_domain",
+    )
+    chosen_themes = st.multiselect("Theme", themes, key="catalogue_themes", placeholder="All")
+    chosen_providers = st.multiselect(
+        "Provider", providers, key="catalogue_providers", placeholder="All"
+    )
+
+# Every filter is a bound parameter; an empty choice means "no filter".
+found = warehouse.query(
+    "select c.course_name, c.provider, c.themes, c.duration_minutes, c.in_marketplace, "
+    "c.is_recommended, c.canonical_url, c.course_id "
+    "from marts.course_catalogue as c "
+    "where (? = '' or c.course_name ilike '%' || ? || '%') "
+    "and (len(?::varchar[]) = 0 "
+    "     or len(list_intersect(string_split(c.themes, '; '), ?::varchar[])) > 0) "
+    "and (len(?::varchar[]) = 0 or list_contains(?::varchar[], c.provider)) "
+    "and (? = 'any' or exists (select 1 from marts.course_recommendation as r "
+    "     where r.domain = ? and r.course_id = c.course_id)) "
+    "order by c.course_name",
+    [
+        search,
+        search,
+        chosen_themes,
+        chosen_themes,
+        chosen_providers,
+        chosen_providers,
+        domain,
+        domain,
+    ],
+)
+st.caption(f"{indian_number(len(found))} of {indian_number(len(catalogue))} courses shown.")
+components.table(
+    found.assign(length=found["duration_minutes"].map(duration))[
+        [
+            "course_name",
+            "provider",
+            "themes",
+            "length",
+            "in_marketplace",
+            "is_recommended",
+            "canonical_url",
+            "course_id",
+        ]
+    ],
+    file_name="course_catalogue",
+    key="catalogue",
+    column_config={
+        "course_name": st.column_config.TextColumn("Course", width="large"),
+        "canonical_url": st.column_config.LinkColumn("Link", display_text="Open on iGOT"),
+        "in_marketplace": st.column_config.CheckboxColumn("In Marketplace"),
+        "is_recommended": st.column_config.CheckboxColumn("Recommended"),
+    },
+)

@@ -1,0 +1,103 @@
+"""Data status: how fresh the figures are, where they came from, and whether they passed checks."""
+
+import streamlit as st
+
+from streamlit_app import components, insights, warehouse
+from streamlit_app.components import Card
+from streamlit_app.formatting import indian_number, short_date, utc_to_india
+
+# Marts that describe the loaded files, whichever the pipeline provides.
+SOURCE_MARTS = ("source_files", "data_status")
+
+components.page_header(
+    "Data status",
+    "When each source was loaded and from which file, how many rows were loaded or "
+    "quarantined, and what the data-quality checks found.",
+)
+warehouse.require("pipeline_runs")
+
+runs = warehouse.query(
+    "select * from marts.pipeline_runs order by finished_at desc nulls last, started_at desc"
+)
+runs["started_at"] = utc_to_india(runs["started_at"])
+runs["finished_at"] = utc_to_india(runs["finished_at"])
+published = runs.loc[runs["status"] == "success"]
+if published.empty:
+    components.takeaway("No run has published this warehouse successfully yet.")
+else:
+    last = published.iloc[0]
+    components.takeaway(insights.run_takeaway(last))
+    failed_since = runs.loc[
+        (runs["status"] != "success") & (runs["started_at"] > last["finished_at"])
+    ]
+    components.metric_cards(
+        [
+            Card(
+                "Last published",
+                short_date(last["finished_at"]),
+                help=f"Run {last['run_id']} ({last['job_name']}), finished "
+                f"{last['finished_at']:%H:%M} IST.",
+            ),
+            Card("Files loaded", indian_number(last["files_loaded"])),
+            Card("Rows loaded", indian_number(last["rows_loaded"])),
+            Card(
+                "Rows quarantined",
+                indian_number(last["rows_quarantined"]),
+                help="Rows that could not be read safely; listed on the Org mapping review.",
+            ),
+            Card("Checks passed", indian_number(last["checks_passed"])),
+            Card(
+                "Checks warned / failed",
+                f"{indian_number(last['checks_warned'])} / {indian_number(last['checks_failed'])}",
+            ),
+        ]
+    )
+    if not failed_since.empty:
+        st.warning(
+            f"{len(failed_since)} run(s) since then did not finish; the figures shown are "
+            "from the last successful run, which a failed run never changes.",
+            icon=":material/warning:",
+        )
+
+st.header("Sources", anchor=False, divider="gray")
+sources = next((mart for mart in SOURCE_MARTS if warehouse.has_mart(mart)), None)
+if sources is None:
+    st.info(
+        "Per-file load details (`marts.source_files`) are not built yet — run `make run` "
+        "once the pipeline provides them. The run log below counts files and rows per run.",
+        icon=":material/construction:",
+    )
+else:
+    components.table(
+        warehouse.query(f'select * from marts."{sources}"'),
+        file_name=sources,
+        key="sources",
+    )
+
+st.header("Pipeline runs", anchor=False, divider="gray")
+components.table(runs, file_name="pipeline_runs", key="runs")
+
+st.header("Marts", anchor=False, divider="gray")
+names = sorted(warehouse.mart_names())
+# Table names come from the warehouse's own catalogue, quoted; no user input reaches this SQL.
+counts = warehouse.query(
+    " union all ".join(
+        f"select '{name}' as mart, count(*) as row_count from marts.\"{name}\"" for name in names
+    )
+    + " order by mart"
+)
+components.table(counts, file_name="marts_row_counts", key="marts")
+
+st.header("Data quality checks", anchor=False, divider="gray")
+data_docs = warehouse.warehouse_path().parent / "data_docs" / "index.html"
+if data_docs.exists():
+    st.markdown(
+        f"The full validation results are in the Data Docs: [open them]({data_docs.as_uri()}) "
+        f"(`{data_docs}`; your browser may need the address pasted in, as it is a local file)."
+    )
+else:
+    st.info(
+        "Data Docs are not written yet — run `make run` once the quality checks are in place; "
+        f"they will appear at `{data_docs}`.",
+        icon=":material/construction:",
+    )

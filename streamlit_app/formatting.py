@@ -1,0 +1,141 @@
+"""How numbers and dates read on the dashboard.
+
+Indian officials read counts in lakhs and crores, so counts use Indian digit grouping: the last
+three digits, then groups of two (13,89,815 rather than 1,389,815). Missing values read as an
+en dash rather than "nan" or "None", because a blank cell in a printed report means "not given".
+"""
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+MISSING = "\N{EN DASH}"
+# The pipeline records moments in UTC; the people reading them are in India.
+INDIA = ZoneInfo("Asia/Kolkata")
+
+
+def is_missing(value) -> bool:
+    """None, NaN, pandas NA/NaT: anything that should print as a dash."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN, pd.NA and NaT are the values not equal to themselves
+    except TypeError:  # pd.NA refuses to be a bool
+        return True
+
+
+def group_indian(digits: str) -> str:
+    """Group a string of digits the Indian way: '1389815' -> '13,89,815'."""
+    if len(digits) <= 3:
+        return digits
+    head, last_three = digits[:-3], digits[-3:]
+    pairs = [head[max(end - 2, 0) : end] for end in range(len(head), 0, -2)]
+    return ",".join([*reversed(pairs), last_three])
+
+
+def indian_number(value, decimals: int = 0) -> str:
+    """A number with Indian digit grouping, rounded to `decimals` places.
+
+    1389815 -> '13,89,815'; 705788.84 with decimals=2 -> '7,05,788.84'. Counts are whole unless
+    asked otherwise, rounded half up: 1234.5 -> '1,235', and with decimals=1 -> '1,234.5'.
+    """
+    if is_missing(value):
+        return MISSING
+    # Half up, as people round by hand; Decimal's own default would round 0.5 to even.
+    exact = abs(Decimal(str(value)))
+    text = str(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
+    whole, _, fraction = text.partition(".")
+    sign = "-" if value < 0 and any(c not in "0." for c in text) else ""
+    return sign + group_indian(whole) + (f".{fraction}" if fraction else "")
+
+
+def indian_compact(value) -> str:
+    """A large count in lakhs and crores for headlines: 1389815 -> '13.9 lakh'."""
+    if is_missing(value):
+        return MISSING
+    size = abs(float(value))
+    if size >= 1e7:
+        return f"{float(value) / 1e7:.1f} crore"
+    if size >= 1e5:
+        return f"{float(value) / 1e5:.1f} lakh"
+    return indian_number(value)
+
+
+def percent(ratio, decimals: int = 1) -> str:
+    """A ratio between 0 and 1 as a percentage: 0.7249 -> '72.5%'."""
+    if is_missing(ratio):
+        return MISSING
+    return f"{float(ratio) * 100:.{decimals}f}%"
+
+
+def score(value) -> str:
+    """A composite score or score gap, always with the two decimals the ranking letter uses."""
+    if is_missing(value):
+        return MISSING
+    return f"{float(value):.2f}"
+
+
+def hours(value) -> str:
+    """Learning hours per person, one decimal: 7.833 -> '7.8'."""
+    if is_missing(value):
+        return MISSING
+    return indian_number(value, decimals=1)
+
+
+def duration(minutes) -> str:
+    """A course length in minutes as the catalogue prints it: 162 -> '2h 42m', 53 -> '53m'."""
+    if is_missing(minutes):
+        return MISSING
+    whole_hours, rest = divmod(int(minutes), 60)
+    if not whole_hours:
+        return f"{rest}m"
+    return f"{whole_hours}h {rest:02d}m" if rest else f"{whole_hours}h"
+
+
+def rank_movement(change) -> str:
+    """A rank change (previous rank minus current rank, so positive is better) in words."""
+    if is_missing(change):
+        return "first edition"
+    change = int(change)
+    if change == 0:
+        return "no change"
+    places = "place" if abs(change) == 1 else "places"
+    return f"up {change} {places}" if change > 0 else f"down {-change} {places}"
+
+
+def long_date(value) -> str:
+    """A date as officials write it: 31 December 2025."""
+    if is_missing(value):
+        return MISSING
+    return _as_date(value).strftime("%-d %B %Y")
+
+
+def short_date(value) -> str:
+    """A date for tight spaces: 31 Dec 2025."""
+    if is_missing(value):
+        return MISSING
+    return _as_date(value).strftime("%-d %b %Y")
+
+
+def date_time(value) -> str:
+    """A moment, to the minute: 28 Nov 2026 10:02."""
+    if is_missing(value):
+        return MISSING
+    return f"{short_date(value)} {value:%H:%M}"
+
+
+def utc_to_india(moments: pd.Series) -> pd.Series:
+    """Naive UTC timestamps (as marts.pipeline_runs keeps them) as naive Indian time."""
+    return pd.to_datetime(moments).dt.tz_localize("UTC").dt.tz_convert(INDIA).dt.tz_localize(None)
+
+
+def _as_date(value) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date"):  # pandas Timestamp
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])

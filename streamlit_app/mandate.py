@@ -1,0 +1,47 @@
+"""The 31 March 2026 course mandate: how long is left, in words an office can act on.
+
+Karmayogi Bharat's letter of 20 January 2026 asks every employee for at least one AI and one
+Cybersecurity course from Annexure 3 by 31 March 2026; the Bihar WRD memo asks for two to three.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from streamlit_app.formatting import long_date
+
+MANDATE_DUE = dt.date(2026, 3, 31)  # used only if the marts do not carry the due date
+
+# Tests (and anyone rehearsing a meeting) can set the date the page treats as today.
+TODAY_KEY = "mandate_today"
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due: dt.date
+    today: dt.date
+
+    @property
+    def days_left(self) -> int:
+        return (self.due - self.today).days
+
+    @property
+    def passed(self) -> bool:
+        return self.days_left < 0
+
+    def short(self) -> str:
+        """For a metric card: '34 days left', 'due today', 'deadline passed'."""
+        if self.passed:
+            return "deadline passed"
+        if self.days_left == 0:
+            return "due today"
+        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+
+    def sentence(self) -> str:
+        """For the page's takeaway."""
+        due = long_date(self.due)
+        if self.passed:
+            ago = -self.days_left
+            return f"The deadline passed on {due}, {ago} day{'s' if ago != 1 else ''} ago."
+        if self.days_left == 0:
+            return f"The deadline is today, {due}."
+        return f"{self.short().capitalize()} to the deadline of {due}."

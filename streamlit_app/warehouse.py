@@ -1,0 +1,185 @@
+"""Reading the published warehouse: read-only, one connection per query, cached per publish.
+
+A pipeline run never writes the published file; it replaces it with a finished copy in one
+atomic rename (README, "How a run publishes"). So the dashboard must not keep a connection
+across reruns, or it would go on reading the file that was replaced: every query opens the
+file read-only, runs and closes. Results are cached under the file's identity (inode,
+modification time, size). A publish changes the identity, so the first rerun after it reads
+the new file, and until then nobody pays for a query twice.
+
+Only the `marts` schema is read, and values only ever reach SQL as bound parameters.
+"""
+
+import datetime as dt
+import os
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from streamlit_app.formatting import INDIA
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "igot.duckdb"
+
+# A lock error means someone opened the published file for writing (a person with the duckdb
+# CLI, say; the pipeline never does). Such holds are usually brief, so try a few times.
+LOCK_RETRIES = 3
+LOCK_RETRY_SECONDS = 0.3
+
+
+class WarehouseUnavailable(Exception):
+    """Something a reader cannot fix on the page; the message tells them what to do."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class WarehouseMissing(WarehouseUnavailable):
+    def __init__(self, path: Path):
+        super().__init__(
+            f"No warehouse has been published at `{path}` yet. Run `make run` from the "
+            "repository root to load `raw/` and publish it, then reload this page."
+        )
+
+
+class MartMissing(WarehouseUnavailable):
+    def __init__(self, mart: str):
+        self.mart = mart
+        super().__init__(
+            f"`marts.{mart}` is not built yet — run `make run` to build it, then reload "
+            "this page. (The pipeline may not produce this mart yet.)"
+        )
+
+
+class MartIncompatible(WarehouseUnavailable):
+    def __init__(self, detail: str):
+        super().__init__(
+            "The published marts do not have the columns this dashboard expects; the warehouse "
+            f"was probably built by an older version of the pipeline. Run `make run` to rebuild "
+            f"it. Details: {detail}"
+        )
+
+
+class WarehouseBusy(WarehouseUnavailable):
+    def __init__(self, path: Path, reason: str):
+        super().__init__(
+            f"`{path}` cannot be read just now ({reason}). If another program holds it open "
+            "for writing, close that program (the pipeline itself never does this); then "
+            "reload the page."
+        )
+
+
+class FileIdentity(NamedTuple):
+    """What changes when the published file is replaced, even within the same second."""
+
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+def warehouse_path() -> Path:
+    """The published warehouse (IGOT_WAREHOUSE, default warehouse/igot.duckdb), read per call
+    so that tests and users can point a running app elsewhere."""
+    return Path(os.environ.get("IGOT_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
+
+
+def identity(path: Path) -> FileIdentity | None:
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return None
+    return FileIdentity(stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
+    """The result of one read-only query on the published warehouse, as a data frame."""
+    path = warehouse_path()
+    for _ in range(LOCK_RETRIES):
+        current = identity(path)
+        if current is None:
+            raise WarehouseMissing(path)
+        try:
+            return _cached_query(str(path), current, sql, tuple(params)).copy()
+        except _PublishedMeanwhile:
+            continue  # a run published between our look at the file and our opening it
+        except (duckdb.CatalogException, duckdb.BinderException) as error:
+            raise MartIncompatible(str(error).splitlines()[0]) from error
+    raise WarehouseBusy(path, "it was replaced several times while being read")
+
+
+class _PublishedMeanwhile(Exception):
+    """The file opened is not the one the cache key names; the result must not be cached."""
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(path: str, file_identity: FileIdentity, sql: str, params: tuple) -> pd.DataFrame:
+    """`file_identity` is part of the cache key, so a newly published file misses the cache."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            con = duckdb.connect(path, read_only=True)
+            break
+        except duckdb.IOException as error:
+            if attempt == LOCK_RETRIES - 1:
+                raise WarehouseBusy(Path(path), str(error).splitlines()[0]) from None
+            time.sleep(LOCK_RETRY_SECONDS)
+    try:
+        # The open connection holds the file it opened even if a publish renames another over
+        # it; if the path still shows the identity we were given, that is the file we read.
+        if identity(Path(path)) != file_identity:
+            raise _PublishedMeanwhile
+        return con.execute(sql, list(params)).df()
+    finally:
+        con.close()
+
+
+def mart_names() -> set[str]:
+    """The tables and views in the `marts` schema of the published warehouse."""
+    names = query("select table_name from information_schema.tables where table_schema = 'marts'")
+    return set(names["table_name"])
+
+
+def has_mart(mart: str) -> bool:
+    return mart in mart_names()
+
+
+def require(*marts: str) -> None:
+    """Stop the page with a clear message unless the warehouse and these marts exist."""
+    present = mart_names()
+    for mart in marts:
+        if mart not in present:
+            raise MartMissing(mart)
+
+
+def mart_columns(mart: str) -> list[str]:
+    """A mart's columns in order, for the few places that adapt to optional columns."""
+    columns = query(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'marts' and table_name = ? order by ordinal_position",
+        [mart],
+    )
+    return list(columns["column_name"])
+
+
+def published_at() -> dt.datetime | None:
+    """When the warehouse now in place was published (the file's modification time), in
+    Indian time whatever the server's zone."""
+    current = identity(warehouse_path())
+    if current is None:
+        return None
+    return dt.datetime.fromtimestamp(current.mtime_ns / 1e9, INDIA)
+
+
+def home_state() -> str | None:
+    """The state whose MDO reports are loaded (the latest one, if several are): the dashboard
+    is opened by that state's officers, so it is what every state selector starts on."""
+    if not has_mart("department_summary"):
+        return None
+    latest = query(
+        "select state from marts.department_summary order by snapshot_date desc, state limit 1"
+    )
+    return None if latest.empty else str(latest["state"].iloc[0])
