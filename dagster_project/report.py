@@ -73,6 +73,53 @@ def checks_section(tally: CheckTally) -> str:
     return "\n".join(lines)
 
 
+FINDINGS_MART = "org_mapping_issues"
+DECISIONS_SEED = "dbt_models/seeds/org_mapping_decisions.csv"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def findings_section(con: duckdb.DuckDBPyConnection) -> str:
+    """Open org-mapping findings by issue type and severity, errors first."""
+    built = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'marts' and table_name = ?",
+        [FINDINGS_MART],
+    ).fetchall()[0][0]
+    if not built:
+        return f"Org-mapping review\n  (marts.{FINDINGS_MART} not built yet)"
+    rows = con.execute(
+        f"""
+        select issue_type, severity, count(*)::int as open_findings
+        from marts.{FINDINGS_MART}
+        where is_open
+        group by issue_type, severity
+        order by severity = 'error' desc, open_findings desc, issue_type
+        """
+    ).fetchall()
+    opened, errors, closed = con.execute(
+        f"""
+        select
+            count(*) filter (where is_open)::int,
+            count(*) filter (where is_open and severity = 'error')::int,
+            count(*) filter (where not is_open)::int
+        from marts.{FINDINGS_MART}
+        """
+    ).fetchall()[0]
+    heading = (
+        f"Org-mapping review: {_count(opened, 'open finding')} ({_count(errors, 'error')}, "
+        f"{_count(opened - errors, 'warning')}), {closed:,} closed"
+    )
+    if not rows:
+        return heading
+    return (
+        f"{heading}\n"
+        + _table(["issue type", "severity", "open"], rows)
+        + f"\n  Record decisions in {DECISIONS_SEED}; details in marts.{FINDINGS_MART}."
+    )
+
+
 def summary(warehouse: Path, tally: CheckTally) -> str:
     """Everything the run summary says about the published warehouse."""
     if not warehouse.exists():
@@ -86,6 +133,7 @@ def summary(warehouse: Path, tally: CheckTally) -> str:
         parts = [f"Warehouse: {warehouse}"]
         parts.append(load_section(con) if has_raw else "Rows loaded per source\n  (none yet)")
         parts.append(checks_section(tally))
+        parts.append(findings_section(con))
         parts.append(marts_section(con))
         return "\n\n".join(parts)
     finally:

@@ -13,3 +13,23 @@
         'i'
     ))
 {%- endmacro %}
+
+{#- Title case for names printed all in capitals or all in lower case: 'BC EBC WELFARE
+    DEPARTMENT' -> 'Bc Ebc Welfare Department'; short joining words stay lower case. Names in
+    mixed case are left as printed, since their capitals (acronyms) are deliberate. -#}
+{% macro title_case(expression) -%}
+    case
+        when {{ expression }} = upper({{ expression }}) or {{ expression }} = lower({{ expression }})
+            then array_to_string(
+                list_transform(
+                    string_split(lower({{ expression }}), ' '),
+                    lambda word: case
+                        when word in ('and', 'of', 'the', 'for', 'in', 'on', '&') then word
+                        else upper(left(word, 1)) || substr(word, 2)
+                    end
+                ),
+                ' '
+            )
+        else {{ expression }}
+    end
+{%- endmacro %}

@@ -1,5 +1,6 @@
 -- Each ranking edition with ranks recomputed from the scores, the gaps a state has to close,
--- and the previous edition's rank.
+-- and the previous edition's rank. Scores are printed to 2 decimals, so the gaps are rounded
+-- to 2 decimals: that removes floating-point noise (43.669999...) and loses nothing.
 with
 
 rankings as (
@@ -19,7 +20,8 @@ resolved as (
     select
         rankings.edition_date,
         coalesce(
-            state_names.state, upper(rankings.state_as_printed)
+            state_names.state,
+            {{ title_case('rankings.state_as_printed') }}
         ) as state,
         rankings.state_as_printed,
         rankings.category,

@@ -6,15 +6,18 @@ mdos as (
 
 ),
 
--- Filled by the org-mapping review once it lands; until then no department has findings.
+-- Open findings of the org-mapping review per canonical department, on the snapshot that last
+-- showed them; state-level findings (totals, files) have no department and are not counted.
 open_mapping_issues as (
 
     select
-        cast(null as varchar) as state,
-        cast(null as date) as snapshot_date,
-        cast(null as varchar) as department,
-        0 as open_issues
-    where false
+        state,
+        snapshot_date,
+        canonical_department as department,
+        count(*) as open_issues
+    from {{ ref('org_mapping_issues') }}
+    where is_open and canonical_department is not null
+    group by all
 
 ),
 
