@@ -13,6 +13,7 @@ import dagster as dg
 
 from dagster_project import settings
 from dagster_project.report import CheckTally, summary
+from expectations.runner import docs_dir_for
 
 
 def tally_checks(result: dg.ExecuteInProcessResult) -> CheckTally:
@@ -60,6 +61,9 @@ def run(job_name: str) -> int:
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
     print(summary(settings.warehouse_path(), tally_checks(result)))
+    docs = docs_dir_for(settings.warehouse_path()) / "index.html"
+    if docs.exists():
+        print(f"\nData Docs (Great Expectations results): {docs}")
     if not result.success:
         print("\nThe run FAILED; the published warehouse was left as it was:", file=sys.stderr)
         for message in failures(result):

@@ -11,7 +11,10 @@ full_refresh_job = dg.define_asset_job(
 
 mdo_reports_job = dg.define_asset_job(
     name="mdo_reports",
-    selection=dg.AssetSelection.assets(["raw", "mdo_report"]).downstream(),
+    # The MDO load also writes raw/mdo_report_totals: select the whole multi-asset.
+    selection=dg.AssetSelection.assets(["raw", "mdo_report"])
+    .required_multi_asset_neighbors()
+    .downstream(),
     executor_def=dg.in_process_executor,
     description="Load MDO reports and rebuild the models, checks and publication downstream.",
 )

@@ -58,7 +58,11 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, raw_files: RawFiles):
     except RawFileError as err:
         # Keep the cursor where it was, so the file is reported until someone fixes it.
         return dg.SensorResult(skip_reason=f"cannot take a raw file: {err}")
-    selection = dg.AssetSelection.assets(*(raw_asset_key(s) for s in sources)).downstream()
+    selection = (
+        dg.AssetSelection.assets(*(raw_asset_key(s) for s in sources))
+        .required_multi_asset_neighbors()
+        .downstream()
+    )
     run_key = hashlib.sha256(
         json.dumps({name: now[name]["sha256"] for name in changed}, sort_keys=True).encode()
     ).hexdigest()

@@ -17,16 +17,20 @@ def raw_copy(tmp_path: Path) -> Path:
     return target
 
 
-def materialize_into(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True):
+def materialize_into(
+    raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, with_quality: bool = True
+):
     """Run the pipeline's own assets and checks against a given raw folder and warehouse file.
 
     Without dbt the run loads the raw files and publishes them, which is all the ingestion tests
-    need; with dbt it is the full-refresh job.
+    need; with dbt it is the full-refresh job. Tests about history and publishing may leave out
+    the Great Expectations checks, which they do not exercise, to save their time.
     """
     import dagster as dg
 
     from dagster_project.assets.dbt import dbt_cli, dbt_models
     from dagster_project.assets.publish import published_warehouse
+    from dagster_project.assets.quality import quality_checks, raw_quality_checks
     from dagster_project.assets.raw import raw_asset_checks, raw_assets
     from dagster_project.resources import RawFiles
     from dagster_project.warehouse import Warehouse
@@ -34,6 +38,8 @@ def materialize_into(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True):
     assets = [*raw_assets, *raw_asset_checks, published_warehouse]
     if with_dbt:
         assets.append(dbt_models)
+    if with_quality:
+        assets += quality_checks if with_dbt else raw_quality_checks
     return dg.materialize(
         assets,
         resources={

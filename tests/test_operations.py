@@ -64,9 +64,9 @@ def two_months(tmp_path_factory) -> tuple[Path, Path]:
     raw = root / "raw"
     shutil.copytree(SHIPPED_RAW, raw)
     warehouse = root / "wh" / "igot.duckdb"
-    assert materialize_into(raw, warehouse).success
+    assert materialize_into(raw, warehouse, with_quality=False).success
     write_march(raw)
-    assert materialize_into(raw, warehouse).success
+    assert materialize_into(raw, warehouse, with_quality=False).success
     return raw, warehouse
 
 
@@ -115,7 +115,7 @@ def test_month_over_month_deltas_are_exact(two_months):
 def test_reloading_a_month_keeps_one_copy(two_months):
     raw, warehouse = two_months
     before = query(warehouse, "select count(*), sum(onboarded) from marts.mdo_snapshot")
-    assert materialize_into(raw, warehouse).success
+    assert materialize_into(raw, warehouse, with_quality=False).success
     assert query(warehouse, "select count(*), sum(onboarded) from marts.mdo_snapshot") == before
 
 
@@ -139,14 +139,14 @@ def published_tables(warehouse: Path) -> dict[str, str]:
 
 def test_a_failing_error_check_in_dbt_leaves_the_published_marts_unchanged(tmp_path, raw_copy):
     warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse).success
+    assert materialize_into(raw_copy, warehouse, with_quality=False).success
     before_tables, before_file = published_tables(warehouse), digest(warehouse)
     # A new ranking edition with a category that does not exist: a dbt error-severity test
     # (accepted_values on category) fails after the models have been rebuilt.
     edition = raw_copy / "ranking" / "ranking_2026-01-31.csv"
     text = (raw_copy / "ranking" / "ranking_2025-12-31.csv").read_text(encoding="utf-8")
     edition.write_text(text.replace("BIHAR,C,", "BIHAR,D,"), encoding="utf-8")
-    result = materialize_into(raw_copy, warehouse)
+    result = materialize_into(raw_copy, warehouse, with_quality=False)
     assert not result.success
     assert digest(warehouse) == before_file
     assert published_tables(warehouse) == before_tables
@@ -176,7 +176,7 @@ def dbt_is_running(parent: int) -> bool:
 
 def test_a_run_killed_while_dbt_runs_leaves_the_published_warehouse_unchanged(tmp_path, raw_copy):
     warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse).success
+    assert materialize_into(raw_copy, warehouse, with_quality=False).success
     write_march(raw_copy)
     before_tables, before_file = published_tables(warehouse), digest(warehouse)
     run = subprocess.Popen(
@@ -233,7 +233,7 @@ READER = textwrap.dedent(
 
 def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_copy):
     warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse).success
+    assert materialize_into(raw_copy, warehouse, with_quality=False).success
     write_march(raw_copy)
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
@@ -242,7 +242,7 @@ def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_
         text=True,
     )
     try:
-        assert materialize_into(raw_copy, warehouse).success
+        assert materialize_into(raw_copy, warehouse, with_quality=False).success
         time.sleep(0.5)
     finally:
         stop.touch()

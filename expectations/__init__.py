@@ -1,0 +1,1 @@
+"""Great Expectations suites over the warehouse tables, and the runner that validates them."""

@@ -1,0 +1,468 @@
+"""Validate warehouse tables against the suites in `expectations/suites/`, and render Data Docs.
+
+GX's SQL datasource cannot read DuckDB (GX issue 11579: duckdb-engine breaks on SQLAlchemy
+2.1), so each table is read from DuckDB into a pandas DataFrame and validated in an ephemeral
+GX context: a pandas datasource, a dataframe asset named after the table, a whole-dataframe
+batch. Suites live in git as JSON and are loaded into a fresh context for every validation;
+nothing of GX persists between calls except the Data Docs site on disk.
+
+Every expectation says in `meta.severity` what its failure means: `error` (the warehouse would
+be wrong; publishing is blocked) or `warning` (the source says something implausible, as
+printed; a person should look, but the month is still published). `meta.notes` says why.
+"""
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import great_expectations as gx
+import pandas as pd
+from great_expectations.core.expectation_validation_result import (
+    ExpectationSuiteValidationResult,
+    ExpectationValidationResult,
+)
+from great_expectations.core.run_identifier import RunIdentifier
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
+from great_expectations.data_context.types.resource_identifiers import (
+    ExpectationSuiteIdentifier,
+    ValidationResultIdentifier,
+)
+from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+from dagster_project import settings
+
+SUITES_DIR = Path(__file__).resolve().parent / "suites"
+SEVERITIES = ("error", "warning")
+# GX 1.24 has failure levels of its own; ours map onto them so GX's results agree with ours.
+GX_SEVERITY = {"error": "critical", "warning": "warning"}
+SAMPLE_SIZE = 5
+DOCS_SITE = "warehouse"
+DOCS_RESULTS = ".validation_results"  # inside the docs folder; the site is rendered from it
+
+
+class DataDocsError(RuntimeError):
+    """GX could not render a validation into Data Docs."""
+
+
+class SuiteFileError(ValueError):
+    """A suite file that cannot be used as written."""
+
+    def __init__(self, path: Path, problem: str):
+        super().__init__(f"{path.name}: {problem}")
+
+
+@dataclass(frozen=True)
+class Suite:
+    """One suite file: the table it validates, the asset it checks, and its expectations."""
+
+    name: str
+    table: str
+    asset_key: tuple[str, ...]
+    description: str
+    expectations: tuple[dict, ...]
+    # Columns computed by DuckDB beside the table's own, for rules that span rows or tables.
+    derived_columns: dict[str, str] = field(default_factory=dict)
+    # Columns that identify a failing row in the samples (source_row, or a mart's key).
+    row_id_columns: tuple[str, ...] = ()
+    path: Path | None = None
+
+    def query(self) -> str:
+        derived = "".join(f",\n    {sql} as {name}" for name, sql in self.derived_columns.items())
+        return f"select *{derived}\nfrom {self.table}"
+
+    def to_gx(self) -> gx.ExpectationSuite:
+        """A new GX suite object for one context.
+
+        Built afresh each time: a GX suite belongs to the context it was added to (GX issue
+        12209), so one object must not be shared between the contexts of two validations.
+        """
+        return gx.ExpectationSuite(
+            name=self.name,
+            expectations=[_configuration(e).to_domain_obj() for e in self.expectations],
+            meta={"table": self.table, "asset_key": list(self.asset_key)},
+            notes=self.notes_markdown(),
+        )
+
+    def notes_markdown(self) -> str:
+        """The suite's description and every rule's severity and reason, for its Data Docs page.
+
+        GX's validation pages cannot show custom meta (its meta_properties columns break
+        rendering in 1.24) and its markdown has no tables, so a list on the suite page is where
+        a reader learns why each rule exists.
+        """
+        lines = [self.description, ""]
+        for expectation in self.expectations:
+            meta = expectation["meta"]
+            columns = [str(v) for k, v in expectation["kwargs"].items() if k.startswith("column")]
+            target = f" ({', '.join(columns)})" if columns else ""
+            lines.append(
+                f"- **{meta['severity']}** {expectation['type']}{target}: {meta.get('notes', '')}"
+            )
+        return "\n".join(lines)
+
+
+def _configuration(expectation: dict) -> ExpectationConfiguration:
+    meta = expectation.get("meta", {})
+    return ExpectationConfiguration(
+        type=expectation["type"],
+        kwargs=expectation.get("kwargs", {}),
+        meta=meta,
+        severity=GX_SEVERITY[meta["severity"]],
+    )
+
+
+def load_suite(path: Path) -> Suite:
+    """Read one suite file, refusing anything that would silently check less than it says."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as err:
+        raise SuiteFileError(path, f"not valid JSON ({err})") from None
+    meta = data.get("meta", {})
+    if data.get("name") != path.stem:
+        raise SuiteFileError(path, f"name {data.get('name')!r} differs from the file name")
+    for key in ("table", "asset_key"):
+        if not meta.get(key):
+            raise SuiteFileError(path, f"meta.{key} is missing")
+    for number, expectation in enumerate(data.get("expectations", []), start=1):
+        severity = expectation.get("meta", {}).get("severity")
+        if severity not in SEVERITIES:
+            raise SuiteFileError(
+                path,
+                f"expectation {number} ({expectation.get('type')}) has severity {severity!r}; "
+                f"expected one of {', '.join(SEVERITIES)}",
+            )
+    suite = Suite(
+        name=data["name"],
+        table=meta["table"],
+        asset_key=tuple(meta["asset_key"]),
+        description=data.get("notes") or "",
+        expectations=tuple(data.get("expectations", [])),
+        derived_columns=meta.get("derived_columns", {}),
+        row_id_columns=tuple(meta.get("row_id_columns", [])),
+        path=path,
+    )
+    # GX drops an expectation it cannot build with only a log line; building each one here
+    # turns a typo in a type name or a keyword argument into an error naming the file.
+    for number, expectation in enumerate(suite.expectations, start=1):
+        try:
+            _configuration(expectation).to_domain_obj()
+        except Exception as err:
+            raise SuiteFileError(
+                path, f"expectation {number} ({expectation.get('type')}) is invalid: {err}"
+            ) from None
+    return suite
+
+
+def load_suites(folder: Path = SUITES_DIR) -> list[Suite]:
+    """Every suite in the folder, in file-name order."""
+    return [load_suite(path) for path in sorted(Path(folder).glob("*.json"))]
+
+
+@dataclass(frozen=True)
+class FailedExpectation:
+    """One expectation that did not hold, with enough detail to find the rows."""
+
+    expectation: str
+    kwargs: dict
+    severity: str
+    notes: str
+    unexpected_count: int | None = None
+    # A few unexpected values; with the suite's row id columns when it names any.
+    sample: list = field(default_factory=list)
+    observed_value: Any = None
+    exception: str | None = None  # GX could not evaluate it, e.g. the column is missing
+
+    def as_dict(self) -> dict:
+        details = {
+            "expectation": self.expectation,
+            "severity": self.severity,
+            "kwargs": self.kwargs,
+            "notes": self.notes,
+        }
+        if self.unexpected_count is not None:
+            details["unexpected_count"] = self.unexpected_count
+        if self.sample:
+            details["sample"] = self.sample
+        if self.observed_value is not None:
+            details["observed_value"] = self.observed_value
+        if self.exception:
+            details["exception"] = self.exception
+        return details
+
+    def describe(self) -> str:
+        """One line for a log or a test message."""
+        target = ", ".join(f"{k}={v}" for k, v in self.kwargs.items() if k.startswith("column"))
+        if self.exception:
+            found = f"could not be evaluated: {self.exception}"
+        elif self.unexpected_count is not None:
+            found = f"{self.unexpected_count} unexpected, e.g. {self.sample}"
+        else:
+            found = f"observed {self.observed_value}"
+        return f"[{self.severity}] {self.expectation}({target}): {found}"
+
+
+@dataclass(frozen=True)
+class SuiteOutcome:
+    """The validation of one suite: which expectations failed, by severity."""
+
+    suite: Suite
+    evaluated: int
+    rows: int | None
+    failures: tuple[FailedExpectation, ...]
+    # GX's own result, kept for Data Docs; None when the table could not be read at all.
+    result: ExpectationSuiteValidationResult | None = field(default=None, repr=False)
+
+    @property
+    def errors(self) -> list[FailedExpectation]:
+        return [f for f in self.failures if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[FailedExpectation]:
+        return [f for f in self.failures if f.severity == "warning"]
+
+    @property
+    def success_by_severity(self) -> dict[str, bool]:
+        return {severity: not self.failures_of(severity) for severity in SEVERITIES}
+
+    @property
+    def success(self) -> bool:
+        """Every expectation held."""
+        return not self.failures
+
+    @property
+    def publishable(self) -> bool:
+        """No error-severity expectation failed; warnings do not stop publishing."""
+        return not self.errors
+
+    def failures_of(self, severity: str) -> list[FailedExpectation]:
+        return [f for f in self.failures if f.severity == severity]
+
+
+def read_table(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
+    """The suite's table, with its derived columns, as a DataFrame."""
+    frame = con.sql(suite.query()).df()
+    for column in frame.columns:
+        # GX compares a datetime column with bounds written as strings ("2020-01-01") only
+        # when the column is in nanoseconds; DuckDB hands dates over in microseconds.
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            # A year beyond 2262 does not fit and stays as it is; its range expectation fails.
+            with contextlib.suppress(OverflowError, pd.errors.OutOfBoundsDatetime):
+                frame[column] = frame[column].astype("datetime64[ns]")
+    return frame
+
+
+def validate_table(frame: pd.DataFrame, suite: Suite, run_name: str | None = None) -> SuiteOutcome:
+    """Validate a DataFrame against a suite in a fresh ephemeral GX context."""
+    context = _context()
+    batch_definition = (
+        context.data_sources.add_pandas("warehouse")
+        .add_dataframe_asset(suite.table)
+        .add_batch_definition_whole_dataframe("whole table")
+    )
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(
+            name=suite.name, data=batch_definition, suite=context.suites.add(suite.to_gx())
+        )
+    )
+    result_format: dict[str, Any] = {
+        "result_format": "SUMMARY",
+        "partial_unexpected_count": SAMPLE_SIZE,
+    }
+    row_ids = [c for c in suite.row_id_columns if c in frame.columns]
+    if row_ids:
+        result_format["unexpected_index_column_names"] = row_ids
+    result = validation.run(
+        batch_parameters={"dataframe": frame},
+        result_format=result_format,
+        run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
+    )
+    failures = [_failure(r) for r in result.results if not r.success]
+    return SuiteOutcome(
+        suite=suite,
+        evaluated=len(result.results),
+        rows=len(frame),
+        failures=tuple(sorted(failures, key=lambda f: SEVERITIES.index(f.severity))),
+        result=result,
+    )
+
+
+def validate_suite(
+    con: duckdb.DuckDBPyConnection, suite: Suite, run_name: str | None = None
+) -> SuiteOutcome:
+    """Read the suite's table from the warehouse and validate it.
+
+    A table that cannot be read (missing, or a derived column that no longer computes) is an
+    error: nothing of it could be checked.
+    """
+    try:
+        frame = read_table(con, suite)
+    except duckdb.Error as err:
+        unreadable = FailedExpectation(
+            expectation="table_is_readable",
+            kwargs={"table": suite.table},
+            severity="error",
+            notes="The table must exist and the suite's derived columns must compute.",
+            exception=str(err).splitlines()[0],
+        )
+        return SuiteOutcome(suite=suite, evaluated=0, rows=None, failures=(unreadable,))
+    return validate_table(frame, suite, run_name)
+
+
+def validate_warehouse(
+    con: duckdb.DuckDBPyConnection,
+    suites: Iterable[Suite] | None = None,
+    run_name: str | None = None,
+) -> list[SuiteOutcome]:
+    """Validate every suite (or the given ones) against the warehouse behind `con`."""
+    suites = load_suites() if suites is None else suites
+    return [validate_suite(con, suite, run_name) for suite in suites]
+
+
+def docs_dir_for(warehouse: Path) -> Path:
+    """Data Docs live beside the warehouse file they describe."""
+    return Path(warehouse).parent / "data_docs"
+
+
+def default_docs_dir() -> Path:
+    return docs_dir_for(settings.warehouse_path())
+
+
+def build_data_docs(
+    outcomes: Iterable[SuiteOutcome],
+    docs_dir: Path | None = None,
+    suites: Iterable[Suite] | None = None,
+) -> Path:
+    """Render the outcomes into the static Data Docs site and return its index.html.
+
+    The site shows the newest validation of every suite: each outcome replaces its suite's
+    earlier result, and results of suites that no longer exist are dropped. So a run that
+    validates only some suites (the MDO-reports job) leaves the others' latest results shown,
+    each with the run it came from.
+    """
+    docs_dir = Path(docs_dir) if docs_dir else default_docs_dir()
+    validated = [o for o in outcomes if o.result is not None]
+    # Every suite gets its page, the validated ones included even when not in suites/.
+    known = {suite.name: suite for suite in (load_suites() if suites is None else suites)}
+    known |= {o.suite.name: o.suite for o in validated}
+    context = _context(docs_dir)
+    for suite in known.values():
+        context.suites.add(suite.to_gx())
+    store = context.validation_results_store
+    replaced = {o.suite.name for o in validated}
+    for key in store.list_keys():
+        name = key.expectation_suite_identifier.name
+        if name in replaced or name not in known:
+            store.remove_key(key)
+    new_pages = []
+    for outcome in validated:
+        key = _result_key(outcome)
+        store.set(key, outcome.result)
+        new_pages += [key, key.expectation_suite_identifier]
+    # Only the new results' pages are rendered; the index is rebuilt from every stored result.
+    context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=new_pages)
+    # GX logs a page it fails to render and carries on; a silently missing page is worse.
+    unrendered = [
+        o.suite.name
+        for o in validated
+        if not any((docs_dir / "validations" / o.suite.name).rglob("*.html"))
+    ]
+    if unrendered:
+        raise DataDocsError(f"GX rendered no Data Docs page for {', '.join(unrendered)}")
+    return docs_dir / "index.html"
+
+
+def _result_key(outcome: SuiteOutcome) -> ValidationResultIdentifier:
+    return ValidationResultIdentifier(
+        expectation_suite_identifier=ExpectationSuiteIdentifier(name=outcome.suite.name),
+        run_id=outcome.result.meta["run_id"],
+        batch_identifier=outcome.result.batch_id,
+    )
+
+
+def _context(docs_dir: Path | None = None):
+    """An ephemeral GX context: in-memory stores, no progress bars, no usage statistics.
+
+    With a docs folder, validation results are kept as files inside it and a Data Docs site
+    is rendered there from them.
+    """
+    defaults = InMemoryStoreBackendDefaults()
+    config = DataContextConfig(
+        store_backend_defaults=defaults,
+        analytics_enabled=False,
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
+    if docs_dir is not None:
+        docs_dir = docs_dir.resolve()
+        config.stores[defaults.validation_results_store_name] = {
+            "class_name": "ValidationResultsStore",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs_dir / DOCS_RESULTS),
+            },
+        }
+        config.data_docs_sites = {
+            DOCS_SITE: {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            }
+        }
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def _failure(result: ExpectationValidationResult) -> FailedExpectation:
+    config = result.expectation_config
+    details = result.result or {}
+    return FailedExpectation(
+        expectation=config.type,
+        kwargs=_plain({k: v for k, v in config.kwargs.items() if k != "batch_id"}),
+        severity=config.meta["severity"],
+        notes=config.meta.get("notes", ""),
+        unexpected_count=details.get("unexpected_count"),
+        sample=_plain(
+            details.get("partial_unexpected_index_list")
+            or details.get("partial_unexpected_list")
+            or []
+        )[:SAMPLE_SIZE],
+        observed_value=_plain(details.get("observed_value")),
+        exception=_exception_message(result),
+    )
+
+
+def _exception_message(result: ExpectationValidationResult) -> str | None:
+    """GX nests the exceptions of a result by metric; the first message says enough."""
+    info = result.exception_info or {}
+    if "exception_message" in info:
+        return info["exception_message"] if info.get("raised_exception") else None
+    for nested in info.values():
+        if isinstance(nested, dict) and nested.get("exception_message"):
+            return nested["exception_message"]
+    return None
+
+
+def _plain(value: Any) -> Any:
+    """Numpy numbers, timestamps and tuples as plain JSON values, for Dagster metadata."""
+    return json.loads(json.dumps(value, default=_scalar))
+
+
+def _scalar(value: Any) -> Any:
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | dt.date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
