@@ -1,12 +1,18 @@
 """Shared fixtures: temporary raw folders and warehouses, and the shipped warehouse built once."""
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_RAW = REPO_ROOT / "raw"
+DBT_PROJECT = REPO_ROOT / "dbt_models"
+DBT = Path(sys.executable).parent / "dbt"
 
 
 @pytest.fixture
@@ -58,3 +64,29 @@ def shipped_warehouse(tmp_path_factory) -> Path:
     result = materialize_into(SHIPPED_RAW, warehouse)
     assert result.success, "the full pipeline failed on the shipped raw/ files"
     return warehouse
+
+
+def run_dbt(*args: str, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
+    """The venv's dbt against a given warehouse file, with its artifacts in `target`."""
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    return subprocess.run(
+        [
+            str(DBT),
+            *args,
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+            "--vars",
+            json.dumps({"warehouse_path": str(warehouse)}),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )

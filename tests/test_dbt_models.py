@@ -7,14 +7,13 @@ Department's rates) or computed here from the raw CSVs, never copied from the mo
 import csv
 import datetime as dt
 import json
-import os
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import run_dbt
 
 pytestmark = pytest.mark.pipeline
 
@@ -30,31 +29,6 @@ EXPECTED_WARNINGS = {
     # 1 of 1 course passed; the org-mapping review reports the row.
     "mdo_snapshot_passed_courses_have_completions",
 }
-
-
-def run_dbt(*args: str, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
-    return subprocess.run(
-        [
-            str(DBT),
-            *args,
-            "--project-dir",
-            str(PROJECT),
-            "--profiles-dir",
-            str(PROJECT),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-            "--vars",
-            json.dumps({"warehouse_path": str(warehouse)}),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -5,17 +5,14 @@ their seeds are in dbt_models/models/review and dbt_models/seeds/org_mapping_*.c
 also has dbt unit tests on fixture rows in its YAML.
 """
 
-import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, materialize_into
+from conftest import REPO_ROOT, materialize_into, run_dbt
 
 from dagster_project.report import findings_section
 
@@ -363,31 +360,6 @@ def test_the_shipped_decision_closes_its_finding(shipped_warehouse):
         "from marts.org_mapping_issues where issue_type = 'orphan' and mdo_name = ?",
         [BIPARD],
     ) == [("accepted", False, "accepted", "2026-03-02", True)]
-
-
-def run_dbt(*args: str, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
-    return subprocess.run(
-        [
-            str(DBT),
-            *args,
-            "--project-dir",
-            str(PROJECT),
-            "--profiles-dir",
-            str(PROJECT),
-            "--target-path",
-            str(target),
-            "--log-path",
-            str(target / "logs"),
-            "--vars",
-            json.dumps({"warehouse_path": str(warehouse)}),
-        ],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 def test_removing_the_decision_reopens_its_finding(shipped_warehouse, tmp_path):
