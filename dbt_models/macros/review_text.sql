@@ -33,6 +33,15 @@
     {%- endif -%}
 {%- endmacro %}
 
+{#- The same, chosen per row by a boolean column; signed shows '+' on positive differences. -#}
+{% macro review_amount(expression, has_decimals, signed=false) -%}
+    {%- set sign = '+' if signed else '' -%}
+    case
+        when {{ has_decimals }} then printf('%{{ sign }}.2f', {{ expression }})
+        else printf('%{{ sign }}d', cast({{ expression }} as bigint))
+    end
+{%- endmacro %}
+
 {#- Similarity of two names (0-1), from their normalised texts and word lists: the larger of the
     Jaro-Winkler similarity and the share of distinct words the names have in common. -#}
 {% macro review_similarity(text_a, text_b, words_a, words_b) -%}

@@ -140,19 +140,12 @@ count_findings as (
         source_row,
         measure_name,
         column_label || ': printed '
-        || case
-            when has_decimals then printf('%.2f', printed) else {{ review_number('printed') }}
-        end
+        || {{ review_amount('printed', 'has_decimals') }}
         || '; the ' || loaded_rows || ' loaded row'
         || case when loaded_rows = 1 then ' sums to ' else 's sum to ' end
-        || case
-            when has_decimals then printf('%.2f', loaded_sum) else {{ review_number('loaded_sum') }}
-        end
+        || {{ review_amount('loaded_sum', 'has_decimals') }}
         || ' (printed - sum = '
-        || case
-            when has_decimals then printf('%+.2f', loaded_difference)
-            else printf('%+d', cast(loaded_difference as bigint))
-        end
+        || {{ review_amount('loaded_difference', 'has_decimals', signed=true) }}
         || ')'
         || case
             when quarantined_rows > 0
@@ -160,20 +153,11 @@ count_findings as (
                     '; with the ' || quarantined_rows || ' quarantined row'
                     || case when quarantined_rows = 1 then '' else 's' end
                     || ' read as printed ('
-                    || case
-                        when has_decimals then printf('%+.2f', quarantined_sum)
-                        else printf('%+d', cast(quarantined_sum as bigint))
-                    end
+                    || {{ review_amount('quarantined_sum', 'has_decimals', signed=true) }}
                     || '), '
-                    || case
-                        when has_decimals then printf('%.2f', loaded_sum + quarantined_sum)
-                        else {{ review_number('loaded_sum + quarantined_sum') }}
-                    end
+                    || {{ review_amount('loaded_sum + quarantined_sum', 'has_decimals') }}
                     || ' (printed - sum = '
-                    || case
-                        when has_decimals then printf('%+.2f', all_rows_difference)
-                        else printf('%+d', cast(all_rows_difference as bigint))
-                    end
+                    || {{ review_amount('all_rows_difference', 'has_decimals', signed=true) }}
                     || ')'
             else ''
         end as evidence,
