@@ -194,3 +194,47 @@ def test_header_with_an_unnamed_column_in_the_middle_is_refused():
     header[3] = ""
     with pytest.raises(RawFileError, match="column 4 of the header row has no name"):
         map_header(header, MDO_REPORT, "mdo/x_2026-01-01.csv")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected_rows"),
+    [
+        # DuckDB's scan numbers these: one record per line.
+        ("Dept A,MDO A,1,1,1,1,1,1,1,1,100%\nDept B,MDO B,2,1,1,1,1,1,1,1,100%\n", [2, 3]),
+        # A blank line and a cell spanning two lines: the lenient reader keeps line numbers.
+        ("Dept A,MDO A,1,1,1,1,1,1,1,1,100%\n\nDept B,MDO B,2,1,1,1,1,1,1,1,100%\n", [2, 4]),
+        ('"Dept\nA",MDO A,1,1,1,1,1,1,1,1,100%\nDept B,MDO B,2,1,1,1,1,1,1,1,100%\n', [3, 4]),
+    ],
+)
+def test_row_numbers_are_the_lines_a_person_finds_them_on(tmp_path, body, expected_rows):
+    con = load_mdo(tmp_path, body)
+    rows = con.sql("select source_row from raw.mdo_report order by source_row").fetchall()
+    assert [row for (row,) in rows] == expected_rows
+
+
+def test_a_row_longer_than_the_scan_reads_is_quarantined_with_all_its_cells(tmp_path):
+    long_row = "Dept A,MDO A," + ",".join(["1"] * 20) + "\n"
+    con = load_mdo(tmp_path, long_row + "Dept B,MDO B,2,1,1,1,1,1,1,1,100%\n")
+    reason, cells = con.sql("select reason, raw_cells from raw.quarantine").fetchall()[0]
+    assert reason == "22 cells where 11 were expected"
+    assert len(json.loads(cells)) == 22
+    assert con.sql("select mdo_name, source_row from raw.mdo_report").fetchall() == [("MDO B", 3)]
+
+
+def test_many_files_in_one_scan_keep_their_own_rows(tmp_path):
+    raw = tmp_path / "raw"
+    for day, onboarded in (("2026-01-31", 5), ("2026-02-28", 7)):
+        write(
+            raw / "mdo" / f"testland_{day}.csv",
+            f"{MDO_HEADER}\nDept A,MDO A,{onboarded},1,1,1,1,1,1,1,100%\n"
+            f",,{onboarded},1,1,1,1,1,1,1,\n",
+        )
+    con = duckdb.connect()
+    loads = load_source(con, MDO_REPORT, discover(raw)["mdo_report"], dt.datetime(2026, 3, 1))
+    assert [(load.rows_read, load.rows_loaded, load.total_rows) for load in loads] == [
+        (2, 1, 1)
+    ] * 2
+    rows = con.sql(
+        "select as_of_date::varchar, onboarded, source_row from raw.mdo_report order by 1"
+    ).fetchall()
+    assert rows == [("2026-01-31", 5, 2), ("2026-02-28", 7, 2)]

@@ -1,24 +1,34 @@
 """Load delivered files into the raw schema, keeping every row: loaded, or quarantined with why.
 
-A file is read into text cells (`readers.py`), its header matched to the source's columns, and
-the cells typed and validated in one SQL statement per file. Rows that cannot be placed go to
-`raw.quarantine` with the raw cells and a reason; printed total rows go to the source's totals
-table. `raw.file_loads` remembers each file's content hash, so a re-run skips unchanged files, a
-corrected file replaces its rows, and the same content under a second name is flagged, not
-loaded twice.
+Files are read into a table of text cells (`cells.py`: DuckDB's CSV reader, many files per
+scan), each header is matched to the source's columns, and the cells are typed and validated
+in one SQL statement per batch of files sharing a header; no Python loop touches a data row.
+Rows that cannot be placed go to `raw.quarantine` with the raw cells and a reason; printed
+total rows go to the source's totals table. `raw.file_loads` remembers each file's content hash,
+so a re-run skips unchanged files, a corrected file replaces its rows, and the same content
+under a second name is flagged, not loaded twice.
 """
 
 import datetime as dt
 import hashlib
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
 
+from dagster_project.ingest.cells import (
+    CELLS_TABLE,
+    SPARE_CELLS,
+    CsvText,
+    create_cells_table,
+    drop_cells_table,
+    insert_sheet,
+    inspect_csv,
+    scan_csv,
+)
 from dagster_project.ingest.discovery import DeliveredFile
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.readers import Sheet, read_sheet, trim_trailing_blanks
+from dagster_project.ingest.readers import read_sheet
 from dagster_project.ingest.sources import SQL_TYPES, Column, Source, normalise_header
 from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
 
@@ -99,81 +109,178 @@ def load_source(
     loaded_at: dt.datetime,
     run_id: str | None = None,
 ) -> list[FileLoad]:
-    """Load every file of one source in one transaction: all of them, or none on a bad file."""
+    """Load every file of one source in one transaction: all of them, or none on a bad file.
+
+    The files are read into the cells table first, outside the transaction: DuckDB aborts a
+    transaction on any error, and a file its CSV reader refuses must fall back to the lenient
+    reader, not fail the load.
+    """
     ensure_raw_schema(con, source)
-    con.begin()
+    plan = _plan_loads(con, files)
     try:
-        loads = [_load_file(con, delivered, loaded_at, run_id) for delivered in files]
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
+        headers = _read_files(con, plan.pending)
+        con.begin()
+        try:
+            _forget_files(con, source, plan.changed)
+            for group in _by_header(plan.pending, headers):
+                for load in _insert_rows(con, source, group, headers, loaded_at):
+                    plan.outcomes[load.source_file] = load
+            loads = [plan.outcomes[delivered.source_file] for delivered in files]
+            new_loads = [load for load in loads if load.status != "unchanged"]
+            _log_loads(con, source, new_loads, loaded_at, run_id)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        drop_cells_table(con)
     return loads
 
 
-def _load_file(
-    con: duckdb.DuckDBPyConnection,
-    delivered: DeliveredFile,
-    loaded_at: dt.datetime,
-    run_id: str | None,
-) -> FileLoad:
-    sha256 = hashlib.sha256(delivered.path.read_bytes()).hexdigest()
-    previous = con.execute(
-        "select file_sha256, status, rows_read, rows_loaded, rows_quarantined, total_rows, "
-        "duplicate_of from raw.file_loads where source_file = ?",
-        [delivered.source_file],
+@dataclass(frozen=True)
+class PendingFile:
+    """A new or changed file, hashed and waiting to be read."""
+
+    delivered: DeliveredFile
+    sha256: str
+    csv_text: CsvText | None  # None for workbooks, which only the Python reader opens
+
+
+@dataclass
+class LoadPlan:
+    """What each file needs: nothing (unchanged or a duplicate), or reading."""
+
+    outcomes: dict[str, FileLoad] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)  # loaded before with other content
+    pending: list[PendingFile] = field(default_factory=list)
+
+
+def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> LoadPlan:
+    """Hash every file and compare it with what earlier runs loaded."""
+    previous = _previous_loads(con)
+    # The file each content was first loaded from, for spotting the same content renamed.
+    first_loaded = {}
+    for load in sorted(previous.values(), key=lambda load: load.source_file, reverse=True):
+        if load.status == "loaded":
+            first_loaded[load.file_sha256] = load.source_file
+    plan = LoadPlan()
+    for delivered in files:
+        data = delivered.path.read_bytes()
+        sha256 = hashlib.sha256(data).hexdigest()
+        earlier = previous.get(delivered.source_file)
+        if earlier and earlier.file_sha256 == sha256:
+            plan.outcomes[delivered.source_file] = replace(earlier, status="unchanged")
+            continue
+        if earlier:
+            plan.changed.append(delivered.source_file)
+            if first_loaded.get(earlier.file_sha256) == delivered.source_file:
+                del first_loaded[earlier.file_sha256]
+        twin = first_loaded.get(sha256)
+        if twin:
+            plan.outcomes[delivered.source_file] = FileLoad(
+                delivered.source_file, sha256, "duplicate_content", 0, 0, 0, 0, twin
+            )
+            continue
+        first_loaded[sha256] = delivered.source_file
+        is_csv = delivered.path.suffix.lower() == ".csv"
+        csv_text = inspect_csv(data, delivered.source_file) if is_csv else None
+        plan.pending.append(PendingFile(delivered, sha256, csv_text))
+    return plan
+
+
+def _previous_loads(con: duckdb.DuckDBPyConnection) -> dict[str, FileLoad]:
+    rows = con.execute(
+        "select source_file, file_sha256, status, rows_read, rows_loaded, rows_quarantined, "
+        "total_rows, duplicate_of from raw.file_loads"
     ).fetchall()
-    previous = previous[0] if previous else None
-    if previous and previous[0] == sha256:
-        return FileLoad(delivered.source_file, sha256, "unchanged", *previous[2:6], previous[6])
-
-    _forget_file(con, delivered)
-    twin = con.execute(
-        "select source_file from raw.file_loads "
-        "where file_sha256 = ? and status = 'loaded' and source_file <> ? "
-        "order by source_file limit 1",
-        [sha256, delivered.source_file],
-    ).fetchall()
-    if twin:
-        load = FileLoad(delivered.source_file, sha256, "duplicate_content", 0, 0, 0, 0, twin[0][0])
-    else:
-        sheet = read_sheet(delivered.path, delivered.source_file)
-        load = _insert_rows(con, delivered, sheet, sha256, loaded_at)
-    _log_load(con, delivered.source, load, loaded_at, run_id)
-    return load
+    return {row[0]: FileLoad(*row) for row in rows}
 
 
-def _forget_file(con: duckdb.DuckDBPyConnection, delivered: DeliveredFile) -> None:
+def _forget_files(con: duckdb.DuckDBPyConnection, source: Source, source_files: list[str]) -> None:
     """A changed file replaces what its earlier version loaded."""
-    source = delivered.source
+    if not source_files:
+        return
     tables = [source.name, *([source.totals_table] if source.totals_table else [])]
     for table in [*tables, "quarantine", "file_loads"]:
-        con.execute(f"delete from raw.{table} where source_file = ?", [delivered.source_file])
+        con.execute(f"delete from raw.{table} where source_file in ?", [source_files])
 
 
-def _log_load(
+Header = tuple[list[str], int]  # the header's cells and its row number (0: rows hold no header)
+
+
+def _read_files(con: duckdb.DuckDBPyConnection, pending: list[PendingFile]) -> dict[str, Header]:
+    """Read the files into the cells table: CSVs sharing a header in one DuckDB scan each."""
+    sheets = {
+        file.delivered.source_file: read_sheet(file.delivered.path, file.delivered.source_file)
+        for file in pending
+        if not file.csv_text
+    }
+    widths = [len(f.csv_text.header) for f in pending if f.csv_text]
+    widths += [len(sheet.header) for sheet in sheets.values()]
+    columns = max(widths, default=1) + SPARE_CELLS
+    create_cells_table(con, columns)
+    headers: dict[str, Header] = {}
+    by_header: dict[tuple[str, ...], list[PendingFile]] = {}
+    for file in pending:
+        if file.csv_text:
+            by_header.setdefault(tuple(file.csv_text.header), []).append(file)
+    for group in by_header.values():
+        lines = {file.delivered.path: file.csv_text.lines for file in group}
+        unnumbered = set(scan_csv(con, [f.delivered.path for f in group], columns, lines))
+        for file in group:
+            if file.delivered.path in unnumbered:
+                sheets[file.delivered.source_file] = read_sheet(
+                    file.delivered.path, file.delivered.source_file
+                )
+            else:
+                headers[file.delivered.source_file] = (
+                    file.csv_text.header,
+                    file.csv_text.header_row,
+                )
+    for file in pending:
+        sheet = sheets.get(file.delivered.source_file)
+        if sheet:
+            insert_sheet(con, file.delivered.path, sheet, columns)
+            headers[file.delivered.source_file] = (sheet.header, 0)
+    return headers
+
+
+def _by_header(pending: list[PendingFile], headers: dict[str, Header]) -> list[list[PendingFile]]:
+    groups: dict[tuple[str, ...], list[PendingFile]] = {}
+    for file in pending:
+        groups.setdefault(tuple(headers[file.delivered.source_file][0]), []).append(file)
+    return list(groups.values())
+
+
+def _log_loads(
     con: duckdb.DuckDBPyConnection,
     source: Source,
-    load: FileLoad,
+    loads: list[FileLoad],
     loaded_at: dt.datetime,
     run_id: str | None,
 ) -> None:
-    con.execute(
-        "insert into raw.file_loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            source.name,
-            load.source_file,
-            load.file_sha256,
-            load.status,
-            load.rows_read,
-            load.rows_loaded,
-            load.rows_quarantined,
-            load.total_rows,
-            load.duplicate_of,
-            loaded_at,
-            run_id,
-        ],
+    if not loads:
+        return
+    frame = pd.DataFrame(
+        {
+            "source_table": source.name,
+            "source_file": [load.source_file for load in loads],
+            "file_sha256": [load.file_sha256 for load in loads],
+            "status": [load.status for load in loads],
+            "rows_read": [load.rows_read for load in loads],
+            "rows_loaded": [load.rows_loaded for load in loads],
+            "rows_quarantined": [load.rows_quarantined for load in loads],
+            "total_rows": [load.total_rows for load in loads],
+            "duplicate_of": pd.Series([load.duplicate_of for load in loads], dtype="object"),
+            "loaded_at": loaded_at,
+            "run_id": run_id,
+        }
     )
+    con.register("new_file_loads", frame)
+    try:
+        con.execute("insert into raw.file_loads by name select * from new_file_loads")
+    finally:
+        con.unregister("new_file_loads")
 
 
 @dataclass(frozen=True)
@@ -221,76 +328,71 @@ def map_header(header: list[str], source: Source, source_file: str) -> HeaderMap
     return HeaderMap(positions, headers, extras)
 
 
-def _cells_frame(sheet: Sheet, layout: HeaderMap, source: Source) -> pd.DataFrame:
-    """One row per data row: its number, its raw cells as JSON, and each cell as text."""
-    width = len(sheet.header)
-    columns: dict[str, list] = {"source_row": [], "raw_cells": [], "shape_reason": []}
-    for column in source.columns:
-        columns[f"c_{column.name}"] = []
-    for index in layout.extras:
-        columns[f"x_{index}"] = []
-    for number, cells in sheet.rows:
-        used = len(trim_trailing_blanks(cells))
-        padded = cells + [""] * (width - len(cells))
-        columns["source_row"].append(number)
-        columns["raw_cells"].append(json.dumps(cells, ensure_ascii=False))
-        columns["shape_reason"].append(
-            f"{used} cells where {width} were expected" if used > width else None
-        )
-        for column in source.columns:
-            position = layout.positions.get(column.name)
-            columns[f"c_{column.name}"].append(None if position is None else padded[position])
-        for index in layout.extras:
-            columns[f"x_{index}"].append(padded[index])
-    frame = pd.DataFrame(columns)
-    text_columns = [name for name in frame.columns if name != "source_row"]
-    frame[text_columns] = frame[text_columns].astype("object")
-    return frame
-
-
 def _measures(source: Source) -> list[Column]:
     return [c for c in source.columns if c.name not in source.total_row_labels]
 
 
 def _insert_rows(
     con: duckdb.DuckDBPyConnection,
-    delivered: DeliveredFile,
-    sheet: Sheet,
-    sha256: str,
+    source: Source,
+    group: list[PendingFile],
+    headers: dict[str, Header],
     loaded_at: dt.datetime,
-) -> FileLoad:
-    source = delivered.source
-    layout = map_header(sheet.header, source, delivered.source_file)
-    cells = _cells_frame(sheet, layout, source)
-    con.register("delivered_cells", cells)
+) -> list[FileLoad]:
+    """Type the cells of files sharing one header, route them, and count per file."""
+    header = headers[group[0].delivered.source_file][0]
+    layout = map_header(header, source, group[0].delivered.source_file)
+    files = pd.DataFrame(
+        {
+            "path": [str(f.delivered.path) for f in group],
+            "source_file": [f.delivered.source_file for f in group],
+            "file_sha256": [f.sha256 for f in group],
+            "header_row": [headers[f.delivered.source_file][1] for f in group],
+            **{
+                field.name: [f.delivered.file_values[field.name] for f in group]
+                for field in source.file_fields
+            },
+        }
+    )
+    con.register("delivered_files", files)
     try:
-        con.execute(_typed_rows_sql(delivered, layout, sha256, loaded_at))
+        con.execute(_typed_rows_sql(source, layout, len(header), loaded_at))
         counts = _route_rows(con, source)
     finally:
-        con.unregister("delivered_cells")
+        con.unregister("delivered_files")
         con.execute("drop table if exists typed_rows")
-    loaded, totals, quarantined = counts
-    return FileLoad(
-        delivered.source_file, sha256, "loaded", len(sheet.rows), loaded, quarantined, totals
-    )
+    return [
+        FileLoad(
+            f.delivered.source_file,
+            f.sha256,
+            "loaded",
+            *counts.get(f.delivered.source_file, (0, 0, 0, 0)),
+        )
+        for f in group
+    ]
 
 
-def _typed_rows_sql(
-    delivered: DeliveredFile, layout: HeaderMap, sha256: str, loaded_at: dt.datetime
-) -> str:
-    source = delivered.source
+def _typed_rows_sql(source: Source, layout: HeaderMap, width: int, loaded_at: dt.datetime) -> str:
+    """One statement that numbers, types and judges every data row of the files of one header."""
     is_total = (
         " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
         if source.total_row_labels
         else "false"
     )
     file_values = [
-        f"cast({sql_literal(delivered.file_values[f.name])} as {SQL_TYPES[f.kind]}) as {f.name}"
+        f"cast(delivered_files.{f.name} as {SQL_TYPES[f.kind]}) as {f.name}"
         for f in source.file_fields
     ]
+    cell_columns = [
+        f"coalesce(c{layout.positions[c.name] + 1}, '') as c_{c.name}"
+        if c.name in layout.positions
+        else f"cast(null as varchar) as c_{c.name}"
+        for c in source.columns
+    ]
+    extra_cells = [f"coalesce(c{index + 1}, '') as x_{index}" for index in layout.extras]
     typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.columns]
     reasons = [
-        reason_expression(c, f"c_{c.name}", layout.headers.get(c.name, c.header), is_total)
+        reason_expression(c, f"c_{c.name}", c.name, layout.headers.get(c.name, c.header), is_total)
         for c in source.columns
     ]
     extras = (
@@ -298,26 +400,102 @@ def _typed_rows_sql(
         + ", ".join(f"{sql_literal(text)}, x_{index}" for index, text in layout.extras.items())
         + ")"
         if layout.extras
-        else "null::json"
+        else "cast(null as json)"
+    )
+    scanned = width + SPARE_CELLS
+    cells = [f"c{i}" for i in range(1, scanned + 1)]
+    filled = [f"trim(coalesce({cell}, '')) <> ''" for cell in cells]
+    # Cell by cell, so that for most rows the first filled cell ends the test: cheap on
+    # millions of rows. Rows of the lenient reader bring their own count.
+    used = (
+        "coalesce(used_cells, greatest("
+        + ", ".join(f"case when {test} then {i} else 0 end" for i, test in enumerate(filled, 1))
+        + "))"
     )
     return f"""
         create temp table typed_rows as
+        with first_rows as (
+            select
+                path,
+                min(rowid) as first_row_id
+            from {CELLS_TABLE}
+            group by path
+        ),
+        data_rows as (
+            select
+                {"".join(value + ", " for value in file_values)}
+                delivered_files.source_file,
+                delivered_files.file_sha256,
+                delivered_files.header_row,
+                coalesce(
+                    {CELLS_TABLE}.source_row, {CELLS_TABLE}.rowid - first_rows.first_row_id + 1
+                ) as source_row,
+                {CELLS_TABLE}.used_cells,
+                {CELLS_TABLE}.raw_cells,
+                {", ".join(f"{CELLS_TABLE}.{cell}" for cell in cells)}
+            from {CELLS_TABLE}
+            inner join delivered_files
+                on {CELLS_TABLE}.path = delivered_files.path
+            inner join first_rows
+                on {CELLS_TABLE}.path = first_rows.path
+        ),
+        cells_by_column as (
+            select
+                *,
+                {", ".join([*cell_columns, *extra_cells])},
+                case
+                    when
+                        used_cells > {width}
+                        or used_cells is null and ({" or ".join(filled[width:])})
+                        then {used} || ' cells where {width} were expected'
+                end as shape_reason
+            from data_rows
+            -- The header and rows above it are not data; wholly blank rows carry nothing.
+            where
+                source_row > header_row
+                and (used_cells > 0 or used_cells is null and ({" or ".join(filled)}))
+        ),
+        typed_cells as (
+            select
+                *,
+                {", ".join(typed)}
+            from cells_by_column
+        ),
+        judged as (
+            select
+                *,
+                {is_total} as is_total,
+                nullif(concat_ws('; ', shape_reason, {", ".join(reasons)}), '') as reason
+            from typed_cells
+        )
         select
-            {", ".join([*file_values, *typed])},
+            {", ".join([*(f.name for f in source.file_fields), *(c.name for c in source.columns)])},
             {extras} as extra_columns,
-            {sql_literal(delivered.source_file)} as source_file,
-            {sql_literal(sha256)} as file_sha256,
+            source_file,
+            file_sha256,
             source_row,
             cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at,
-            raw_cells,
-            {is_total} as is_total,
-            nullif(concat_ws('; ', shape_reason, {", ".join(reasons)}), '') as reason
-        from delivered_cells
+            is_total,
+            reason,
+            -- The row as read, for quarantined rows only: padding beyond its last cell dropped.
+            case
+                when reason is not null
+                    then coalesce(
+                        raw_cells,
+                        to_json(list_filter([{", ".join(cells)}], lambda c: c is not null))
+                    )
+            end as raw_cells
+        from judged
     """
 
 
-def _route_rows(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, int, int]:
-    """Send each typed row to its table: data, printed totals, or quarantine."""
+def _route_rows(
+    con: duckdb.DuckDBPyConnection, source: Source
+) -> dict[str, tuple[int, int, int, int]]:
+    """Send each typed row to its table: data, printed totals, or quarantine.
+
+    Returns per file: rows read, loaded, quarantined and printed totals.
+    """
     file_names = [f.name for f in source.file_fields]
     lineage = ["extra_columns", "source_file", "file_sha256", "source_row", "loaded_at"]
     data = [*file_names, *(c.name for c in source.columns), *lineage]
@@ -336,9 +514,9 @@ def _route_rows(con: duckdb.DuckDBPyConnection, source: Source) -> tuple[int, in
         "file_sha256, source_row, raw_cells, reason, loaded_at "
         "from typed_rows where reason is not null"
     )
-    loaded, totals_count, quarantined = con.execute(
-        "select count(*) filter (where reason is null and not is_total), "
-        "count(*) filter (where reason is null and is_total), "
-        "count(*) filter (where reason is not null) from typed_rows"
-    ).fetchall()[0]
-    return loaded, totals_count, quarantined
+    counted = con.execute(
+        "select source_file, count(*), count(*) filter (where reason is null and not is_total), "
+        "count(*) filter (where reason is not null), "
+        "count(*) filter (where reason is null and is_total) from typed_rows group by source_file"
+    ).fetchall()
+    return {row[0]: row[1:] for row in counted}

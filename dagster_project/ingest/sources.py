@@ -73,11 +73,20 @@ class Source:
 
 
 DATE = r"\d{4}-\d{2}-\d{2}"
+# Generated test data (`python -m dagster_project.synth`) is named '<usual name>_synthetic' and
+# fills the Data Origin column, so it can never pass for a delivered report.
+SYNTHETIC = r"(?:_synthetic)?"
+DATA_ORIGIN = Column(
+    "data_origin",
+    "Data Origin",
+    aliases=("Origin",),
+    required=False,
+)
 
 MDO_REPORT = Source(
     name="mdo_report",
     folder="mdo",
-    stem_pattern=rf"(?P<state>[a-z][a-z0-9_-]*)_(?P<as_of_date>{DATE})",
+    stem_pattern=rf"(?P<state>[a-z][a-z0-9_-]*?)_(?P<as_of_date>{DATE}){SYNTHETIC}",
     stem_example="bihar_2026-02-25",
     extensions=(".csv", ".xlsx"),
     description="Monthly MDO reports: one row per Ministry/Department/Organisation of a state.",
@@ -107,13 +116,14 @@ MDO_REPORT = Source(
             "percent",
             aliases=("Course Passed %", "% Courses Passed", "Pass Percentage"),
         ),
+        DATA_ORIGIN,
     ),
 )
 
 STATE_RANKING = Source(
     name="state_ranking",
     folder="ranking",
-    stem_pattern=rf"ranking_(?P<edition_date>{DATE})",
+    stem_pattern=rf"ranking_(?P<edition_date>{DATE}){SYNTHETIC}",
     stem_example="ranking_2025-12-31",
     extensions=(".csv", ".xlsx"),
     description="State/UT ranking editions (Annexure 1): category, composite score and rank.",
@@ -124,6 +134,7 @@ STATE_RANKING = Source(
         Column("category", "Bucket", aliases=("Category", "State Category"), not_blank=True),
         Column("composite_score", "Composite Score", "decimal", not_blank=True),
         Column("rank", "Rank", "integer", not_blank=True),
+        DATA_ORIGIN,
     ),
 )
 

@@ -43,8 +43,14 @@ def parse_expression(column: Column, ref: str) -> str:
     return f"case when {matches} then cast({digits} as {sql_type}) end"
 
 
-def reason_expression(column: Column, ref: str, header_in_file: str, exempt: str) -> str:
-    """Why the cell cannot be loaded, in words a person understands; null when it can."""
+def reason_expression(
+    column: Column, ref: str, typed_ref: str, header_in_file: str, exempt: str
+) -> str:
+    """Why the cell cannot be loaded, in words a person understands; null when it can.
+
+    `typed_ref` is the cell's value from `parse_expression`: a filled cell it left null could
+    not be read.
+    """
     cell = _cell(ref)
     header = sql_literal(header_in_file)
     reasons = []

@@ -16,12 +16,12 @@
 {#- The state slug of an MDO report's file name: 'mdo/bihar_2026-02-25.csv' -> 'bihar';
     null for any other file. -#}
 {% macro review_state_slug_from_file(path) -%}
-    nullif(regexp_extract({{ path }}, '(^|/)mdo/([^/]+)_\d{4}-\d{2}-\d{2}\.[A-Za-z]+$', 2), '')
+    nullif(regexp_extract({{ path }}, '(^|/)mdo/([^/]+?)_\d{4}-\d{2}-\d{2}(_synthetic)?\.[A-Za-z]+$', 2), '')
 {%- endmacro %}
 
 {#- The date in a delivered file's name ('<name>_<YYYY-MM-DD>.<ext>'); null when it has none. -#}
 {% macro review_date_from_file(path) -%}
-    try_cast(nullif(regexp_extract({{ path }}, '_(\d{4}-\d{2}-\d{2})\.[A-Za-z]+$', 1), '') as date)
+    try_cast(nullif(regexp_extract({{ path }}, '_(\d{4}-\d{2}-\d{2})(_synthetic)?\.[A-Za-z]+$', 1), '') as date)
 {%- endmacro %}
 
 {#- A number as printed in evidence: hours with 2 decimals, counts as whole numbers. -#}
