@@ -2,21 +2,38 @@
 
 This is what `make run` calls. It runs the same Dagster job the schedules run, on the Dagster
 instance in DAGSTER_HOME (so the run shows in `make dagster`), then summarises the published
-warehouse.
+warehouse. When nothing is new since the last publish (same delivered files, same code), it
+says so and stops: a re-run costs seconds, not a rebuild. `--force` rebuilds anyway.
+`--timings FILE` writes how long each stage took and how many rows it handled, as JSON (the
+benchmark reads it).
 """
 
+from __future__ import annotations
+
 import argparse
+import json
 import os
 import sys
-
-import dagster as dg
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dagster_project import settings
-from dagster_project.report import CheckTally, summary
-from expectations.runner import docs_dir_for
+from dagster_project.run_inputs import code_fingerprint, record_inputs, why_run
+
+# Dagster, dbt and Great Expectations take seconds to import; they are imported only once a
+# run is needed, so that "nothing new" answers at once.
+if TYPE_CHECKING:
+    import dagster as dg
+
+    from dagster_project.report import CheckTally
 
 
 def tally_checks(result: dg.ExecuteInProcessResult) -> CheckTally:
+    import dagster as dg
+
+    from dagster_project.report import CheckTally
+
     tally = CheckTally()
     for evaluation in result.get_asset_check_evaluations():
         name = f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
@@ -30,6 +47,8 @@ def tally_checks(result: dg.ExecuteInProcessResult) -> CheckTally:
 
 
 def failures(result: dg.ExecuteInProcessResult) -> list[str]:
+    import dagster as dg
+
     messages = []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -45,8 +64,26 @@ def failures(result: dg.ExecuteInProcessResult) -> list[str]:
     return messages
 
 
-def run(job_name: str) -> int:
+def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
+    started = time.monotonic()
+    warehouse = settings.warehouse_path()
+    code = code_fingerprint()
+    reason = "--force" if force else why_run(warehouse, settings.raw_dir(), code)
+    if reason is None:
+        print(
+            f"Nothing new since the last publish: every file under {settings.raw_dir()} is "
+            f"loaded as it is and the code is unchanged, so {warehouse} is current. "
+            "Use --force to rebuild it anyway."
+        )
+        _write_timings(timings, None, True, True, started, {})
+        return 0
+    print(f"Running {job_name}: {reason}.")
+    import dagster as dg
+
     from dagster_project.definitions import defs
+    from dagster_project.report import summary
+    from dagster_project.run_timings import stage_timings
+    from expectations.runner import docs_dir_for
 
     job = defs.resolve_job_def(job_name)
     # Without DAGSTER_HOME (outside make) the run still works, on a throwaway instance.
@@ -60,7 +97,11 @@ def run(job_name: str) -> int:
             # Step-by-step logs go to Dagster's run history; the terminal gets the summary.
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
-    print(summary(settings.warehouse_path(), tally_checks(result)))
+        stages = stage_timings(instance, result.run_id, warehouse) if timings else {}
+    if result.success:
+        record_inputs(warehouse, code)
+    _write_timings(timings, result.run_id, result.success, False, started, stages)
+    print(summary(warehouse, tally_checks(result)))
     docs = docs_dir_for(settings.warehouse_path()) / "index.html"
     if docs.exists():
         print(f"\nData Docs (Great Expectations results): {docs}")
@@ -73,12 +114,34 @@ def run(job_name: str) -> int:
     return 0
 
 
+def _write_timings(
+    path: Path | None,
+    run_id: str | None,
+    success: bool,
+    skipped: bool,
+    started: float,
+    stages: dict,
+) -> None:
+    if path is None:
+        return
+    report = {
+        "run_id": run_id,
+        "success": success,
+        "skipped": skipped,
+        "wall_seconds": round(time.monotonic() - started, 3),
+        "stages": stages,
+    }
+    path.write_text(json.dumps(report, indent=2))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("command", choices=["run"])
     parser.add_argument("--job", default="full_refresh")
+    parser.add_argument("--force", action="store_true", help="run even if nothing is new")
+    parser.add_argument("--timings", type=Path, help="write stage timings here as JSON")
     args = parser.parse_args(argv)
-    return run(args.job)
+    return run(args.job, force=args.force, timings=args.timings)
 
 
 if __name__ == "__main__":

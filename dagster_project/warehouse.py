@@ -18,6 +18,7 @@ import dagster as dg
 import duckdb
 
 from dagster_project import settings
+from dagster_project.run_inputs import file_identity
 
 STALE_BUILD_SECONDS = 24 * 3600
 
@@ -44,7 +45,7 @@ class Warehouse(dg.ConfigurableResource):
         self.build_dir().mkdir(parents=True, exist_ok=True)
         _remove_stale_builds(self.build_dir(), keep=build)
         published = self.published_path()
-        _base_note(build).write_text(json.dumps(_identity(published)))
+        _base_note(build).write_text(json.dumps(file_identity(published)))
         if published.exists():
             partial = build.with_suffix(".copying")
             shutil.copyfile(published, partial)
@@ -74,7 +75,7 @@ class Warehouse(dg.ConfigurableResource):
             con.close()
         published = self.published_path()
         base = json.loads(_base_note(build).read_text())
-        if _identity(published) != base:
+        if file_identity(published) != base:
             raise RuntimeError(
                 f"{published} was published by another run after run {run_id} copied it; "
                 "not overwriting that run's work. Run again to build on top of it."
@@ -97,14 +98,6 @@ class Warehouse(dg.ConfigurableResource):
 def _base_note(build: Path) -> Path:
     """Beside each build copy: which published file it was copied from."""
     return build.with_suffix(".base.json")
-
-
-def _identity(path: Path) -> dict | None:
-    """Enough to tell whether a file was replaced: inode, size and modification time."""
-    if not path.exists():
-        return None
-    stat = path.stat()
-    return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
 def _remove_stale_builds(build_dir: Path, keep: Path) -> None:

@@ -1,0 +1,89 @@
+"""What the published warehouse was built from, so that a run with nothing new stops early.
+
+A run's inputs are the delivered files and the pipeline's own code (dbt project, suites, Python).
+After a run publishes, a note beside the warehouse records the code's fingerprint and the
+identity of the file it published. The next run compares: if the published file is the one the
+note describes, the code is the same, and every delivered file is in `raw.file_loads` with the
+same content hash, there is nothing to do. Anything else (a new or changed file, changed code,
+a warehouse published by another route) means a full run.
+"""
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+
+from dagster_project import settings
+from dagster_project.ingest.discovery import delivered_paths
+
+# The code that decides what the warehouse holds; caches and build output are left out.
+CODE_GLOBS = (
+    "dagster_project/**/*.py",
+    "dbt_models/dbt_project.yml",
+    "dbt_models/models/**/*",
+    "dbt_models/macros/**/*",
+    "dbt_models/seeds/**/*",
+    "dbt_models/tests/**/*",
+    "expectations/**/*.py",
+    "expectations/suites/*.json",
+)
+
+
+def file_identity(path: Path) -> dict | None:
+    """Enough to tell whether a file was replaced: inode, size and modification time."""
+    if not path.exists():
+        return None
+    stat = path.stat()
+    return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+
+def code_fingerprint(root: Path = settings.REPO_ROOT) -> str:
+    """One hash over the path and content of every file that shapes the warehouse."""
+    digest = hashlib.sha256()
+    paths = sorted({p for pattern in CODE_GLOBS for p in root.glob(pattern) if p.is_file()})
+    for path in paths:
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def note_path(warehouse: Path) -> Path:
+    return warehouse.with_name(warehouse.name + ".inputs.json")
+
+
+def record_inputs(warehouse: Path, code: str) -> None:
+    """After a publish: which file was published, from which code."""
+    note = {"warehouse": file_identity(warehouse), "code": code}
+    note_path(warehouse).write_text(json.dumps(note, indent=2))
+
+
+def why_run(warehouse: Path, raw_root: Path, code: str) -> str | None:
+    """Why a run is needed, in words; None when the published warehouse is already current."""
+    note_file = note_path(warehouse)
+    if not warehouse.exists():
+        return "no published warehouse yet"
+    if not note_file.exists():
+        return "the published warehouse has no record of its inputs"
+    note = json.loads(note_file.read_text())
+    if note.get("warehouse") != file_identity(warehouse):
+        return "the warehouse was published by another run since"
+    if note.get("code") != code:
+        return "the pipeline's code changed"
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error as err:
+        return f"the published warehouse cannot be read ({err})"
+    try:
+        loaded = dict(con.execute("select source_file, file_sha256 from raw.file_loads").fetchall())
+    except duckdb.Error:
+        return "the published warehouse has no file loads"
+    finally:
+        con.close()
+    for path in delivered_paths(raw_root):
+        name = path.relative_to(raw_root).as_posix()
+        if loaded.get(name) != hashlib.sha256(path.read_bytes()).hexdigest():
+            return f"{name} is new or changed"
+    return None
