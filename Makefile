@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
 MANIFEST := dbt_models/target/manifest.json
 
-.PHONY: install browser run test app dagster lint bench clean
+.PHONY: install browser run test app dagster lint synth bench clean
 
 install: $(VENV)/.installed
 
@@ -36,7 +36,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 	cp $< $@
 
 run: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/python -m dagster_project.cli run
+	$(BIN)/python -m dagster_project.cli run $(if $(FORCE),--force)
 
 # The browser tests drive Debian's Chromium; Playwright cannot download its own browser here.
 browser:
@@ -57,8 +57,14 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/sqlfluff lint dbt_models
 
-bench: install
-	@echo "make bench: not yet - the benchmark issue (national-scale synthetic data) has not landed."
+# Synthetic raw files in the input contract, never in raw/: SIZE=small|medium|large.
+synth: install
+	$(BIN)/python -m dagster_project.synth --size $(or $(SIZE),small)
+
+# The whole pipeline and its floor on each synthetic size; results in bench/results/.
+# BENCH_SIZES=small,medium limits the sizes (default: all three).
+bench: install $(MANIFEST)
+	$(BIN)/python -m bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
 
 clean:
 	rm -rf dbt_models/target dbt_models/logs

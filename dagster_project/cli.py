@@ -3,7 +3,8 @@
 This is what `make run` calls. It runs the same Dagster job the schedules run, on the Dagster
 instance in DAGSTER_HOME (so the run shows in `make dagster`), then summarises the published
 warehouse. When nothing is new since the last publish (same delivered files, same code), it
-says so and stops: a re-run costs seconds, not a rebuild. `--force` rebuilds anyway.
+says so and stops: a re-run costs seconds, not a rebuild. `--force` rebuilds anyway, every
+incremental model and check from scratch.
 `--timings FILE` writes how long each stage took and how many rows it handled, as JSON (the
 benchmark reads it).
 """
@@ -19,7 +20,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dagster_project import settings
-from dagster_project.run_inputs import code_fingerprint, record_inputs, why_run
+from dagster_project.run_inputs import (
+    FULL_REFRESH_TAG,
+    code_fingerprint,
+    record_inputs,
+    why_run,
+)
 
 # Dagster, dbt and Great Expectations take seconds to import; they are imported only once a
 # run is needed, so that "nothing new" answers at once.
@@ -94,6 +100,7 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
+            tags={FULL_REFRESH_TAG: "true"} if force else None,
             # Step-by-step logs go to Dagster's run history; the terminal gets the summary.
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )

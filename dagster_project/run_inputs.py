@@ -38,10 +38,17 @@ def file_identity(path: Path) -> dict | None:
     return {"inode": stat.st_ino, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
 
 
-def code_fingerprint(root: Path = settings.REPO_ROOT) -> str:
+# The files whose change makes the incremental dbt models stale.
+DBT_CODE_GLOBS = tuple(pattern for pattern in CODE_GLOBS if pattern.startswith("dbt_models/"))
+
+# A Dagster run tag asking for every incremental model and check to start from scratch.
+FULL_REFRESH_TAG = "igot/full_refresh"
+
+
+def code_fingerprint(globs: tuple[str, ...] = CODE_GLOBS, root: Path = settings.REPO_ROOT) -> str:
     """One hash over the path and content of every file that shapes the warehouse."""
     digest = hashlib.sha256()
-    paths = sorted({p for pattern in CODE_GLOBS for p in root.glob(pattern) if p.is_file()})
+    paths = sorted({p for pattern in globs for p in root.glob(pattern) if p.is_file()})
     for path in paths:
         if "__pycache__" in path.parts:
             continue
@@ -87,3 +94,56 @@ def why_run(warehouse: Path, raw_root: Path, code: str) -> str | None:
         if loaded.get(name) != hashlib.sha256(path.read_bytes()).hexdigest():
             return f"{name} is new or changed"
     return None
+
+
+def is_full_refresh_wanted(tags: dict[str, str]) -> bool:
+    return tags.get(FULL_REFRESH_TAG) == "true"
+
+
+def ensure_dbt_builds(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        "create table if not exists pipeline.dbt_builds (run_id varchar, dbt_code varchar, "
+        "full_refresh boolean, built_at timestamp default current_timestamp)"
+    )
+
+
+def last_dbt_code(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The dbt project fingerprint the warehouse's incremental models were last built with."""
+    ensure_dbt_builds(con)
+    rows = con.execute(
+        "select dbt_code from pipeline.dbt_builds order by built_at desc limit 1"
+    ).fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_dbt_build(
+    con: duckdb.DuckDBPyConnection, run_id: str, code: str, full_refresh: bool
+) -> None:
+    ensure_dbt_builds(con)
+    con.execute(
+        "insert into pipeline.dbt_builds (run_id, dbt_code, full_refresh) values (?, ?, ?)",
+        [run_id, code, full_refresh],
+    )
+
+
+def files_to_validate(con: duckdb.DuckDBPyConnection, run_id: str) -> list[str] | None:
+    """The files whose rows a run's checks validate; None for all rows.
+
+    Rows are validated by the run that loads them. A run that rebuilt the models whole
+    validates every row, since every row was derived again.
+    """
+    ensure_dbt_builds(con)
+    rebuilt = con.execute(
+        "select count(*) from pipeline.dbt_builds where run_id = ? and full_refresh", [run_id]
+    ).fetchall()[0][0]
+    if rebuilt:
+        return None
+    try:
+        loaded = con.execute(
+            "select source_file from raw.file_loads where run_id = ? and status = 'loaded'",
+            [run_id],
+        ).fetchall()
+    except duckdb.Error:
+        return None
+    return [name for (name,) in loaded]

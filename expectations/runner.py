@@ -15,7 +15,7 @@ import contextlib
 import datetime as dt
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -75,9 +75,24 @@ class Suite:
     row_id_columns: tuple[str, ...] = ()
     path: Path | None = None
 
-    def query(self) -> str:
+    def query(self, source_files: list[str] | None = None) -> str:
+        """The table with its derived columns, optionally only the rows of some files.
+
+        Derived columns are computed over the whole table first, so rules that span rows see
+        every row even when only some are validated.
+        """
         derived = "".join(f",\n    {sql} as {name}" for name, sql in self.derived_columns.items())
-        return f"select *{derived}\nfrom {self.table}"
+        query = f"select *{derived}\nfrom {self.table}"
+        if source_files is None:
+            return query
+        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in source_files)
+        condition = f"source_file in ({listed})" if source_files else "false"
+        return f"select * from ({query}) as whole_table where {condition}"
+
+    @property
+    def is_per_file(self) -> bool:
+        """Each row belongs to one delivered file, and every rule holds within a file."""
+        return "source_file" in self.row_id_columns
 
     def to_gx(self) -> gx.ExpectationSuite:
         """A new GX suite object for one context.
@@ -247,9 +262,11 @@ class SuiteOutcome:
         return [f for f in self.failures if f.severity == severity]
 
 
-def read_table(con: duckdb.DuckDBPyConnection, suite: Suite) -> pd.DataFrame:
-    """The suite's table, with its derived columns, as a DataFrame."""
-    frame = con.sql(suite.query()).df()
+def read_table(
+    con: duckdb.DuckDBPyConnection, suite: Suite, source_files: list[str] | None = None
+) -> pd.DataFrame:
+    """The suite's table (or the rows of some files), with its derived columns, as a DataFrame."""
+    frame = con.sql(suite.query(source_files)).df()
     for column in frame.columns:
         # GX compares a datetime column with bounds written as strings ("2020-01-01") only
         # when the column is in nanoseconds; DuckDB hands dates over in microseconds.
@@ -295,16 +312,29 @@ def validate_table(frame: pd.DataFrame, suite: Suite, run_name: str | None = Non
     )
 
 
+# A per-file table is validated in chunks of whole files of about this many rows, so memory
+# stays bounded however many months the warehouse holds.
+CHUNK_ROWS = 500_000
+
+
 def validate_suite(
-    con: duckdb.DuckDBPyConnection, suite: Suite, run_name: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    run_name: str | None = None,
+    only_files: list[str] | None = None,
 ) -> SuiteOutcome:
     """Read the suite's table from the warehouse and validate it.
 
-    A table that cannot be read (missing, or a derived column that no longer computes) is an
-    error: nothing of it could be checked.
+    A per-file table (its rows identified by source_file) is validated in chunks of whole
+    files; with `only_files`, only those files' rows are (the files a run loaded: older rows
+    were validated by the run that loaded them). A table that cannot be read (missing, or a
+    derived column that no longer computes) is an error: nothing of it could be checked.
     """
     try:
-        frame = read_table(con, suite)
+        chunks = _file_chunks(con, suite, only_files) if suite.is_per_file else [None]
+        outcomes = [
+            validate_table(read_table(con, suite, chunk), suite, run_name) for chunk in chunks
+        ]
     except duckdb.Error as err:
         unreadable = FailedExpectation(
             expectation="table_is_readable",
@@ -314,7 +344,56 @@ def validate_suite(
             exception=str(err).splitlines()[0],
         )
         return SuiteOutcome(suite=suite, evaluated=0, rows=None, failures=(unreadable,))
-    return validate_table(frame, suite, run_name)
+    return _combined(suite, outcomes)
+
+
+def _file_chunks(
+    con: duckdb.DuckDBPyConnection, suite: Suite, only_files: list[str] | None
+) -> list[list[str]]:
+    """The table's files, grouped into chunks of about CHUNK_ROWS rows."""
+    counts = con.execute(
+        f"select source_file, count(*) from {suite.table} group by source_file order by 1"
+    ).fetchall()
+    wanted = None if only_files is None else set(only_files)
+    chunks: list[list[str]] = [[]]
+    rows = 0
+    for source_file, count in counts:
+        if wanted is not None and source_file not in wanted:
+            continue
+        if chunks[-1] and rows + count > CHUNK_ROWS:
+            chunks.append([])
+            rows = 0
+        chunks[-1].append(source_file)
+        rows += count
+    return chunks
+
+
+def _combined(suite: Suite, outcomes: list[SuiteOutcome]) -> SuiteOutcome:
+    """One outcome from the chunks of a table: counts added, samples from the first chunks."""
+    if len(outcomes) == 1:
+        return outcomes[0]
+    merged: dict[tuple, FailedExpectation] = {}
+    for outcome in outcomes:
+        for failure in outcome.failures:
+            key = (failure.expectation, json.dumps(failure.kwargs, sort_keys=True, default=str))
+            earlier = merged.get(key)
+            if earlier is None:
+                merged[key] = failure
+                continue
+            merged[key] = replace(
+                earlier,
+                unexpected_count=(earlier.unexpected_count or 0) + (failure.unexpected_count or 0),
+                sample=(earlier.sample + failure.sample)[:SAMPLE_SIZE],
+            )
+    # Data Docs show one GX result per suite: the chunk with the most failures.
+    shown = max(outcomes, key=lambda outcome: len(outcome.failures))
+    return SuiteOutcome(
+        suite=suite,
+        evaluated=shown.evaluated,
+        rows=sum(outcome.rows or 0 for outcome in outcomes),
+        failures=tuple(sorted(merged.values(), key=lambda f: SEVERITIES.index(f.severity))),
+        result=shown.result,
+    )
 
 
 def validate_warehouse(

@@ -1,7 +1,9 @@
 """The dbt project as Dagster assets: every model and seed an asset, every dbt test a check.
 
 dbt writes into the run's build copy of the warehouse, passed as the `warehouse_path` var that
-the dbt profile reads (standalone `dbt build` falls back to IGOT_WAREHOUSE).
+the dbt profile reads (standalone `dbt build` falls back to IGOT_WAREHOUSE). The big models are
+incremental; a run rebuilds them whole (`--full-refresh`) when the dbt project changed since the
+warehouse was built, or when the run is tagged for a full refresh (`make run FORCE=1`).
 """
 
 import json
@@ -14,6 +16,13 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from dagster_project import settings
+from dagster_project.run_inputs import (
+    DBT_CODE_GLOBS,
+    code_fingerprint,
+    is_full_refresh_wanted,
+    last_dbt_code,
+    record_dbt_build,
+)
 from dagster_project.warehouse import Warehouse
 
 dbt_project = DbtProject(
@@ -56,4 +65,12 @@ class WarehouseTranslator(DagsterDbtTranslator):
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     build = warehouse.prepare_build(context.run_id)
     dbt_vars = json.dumps({"warehouse_path": str(build)})
-    yield from dbt.cli(["build", "--vars", dbt_vars], context=context).stream()
+    code = code_fingerprint(DBT_CODE_GLOBS)
+    with warehouse.build_connection(context.run_id) as con:
+        full_refresh = is_full_refresh_wanted(context.run.tags) or last_dbt_code(con) != code
+    args = ["build", "--vars", dbt_vars, *(["--full-refresh"] if full_refresh else [])]
+    if full_refresh:
+        context.log.info("full refresh: the dbt project changed, or the run asked for one")
+    yield from dbt.cli(args, context=context).stream()
+    with warehouse.build_connection(context.run_id) as con:
+        record_dbt_build(con, context.run_id, code, full_refresh)

@@ -6,12 +6,17 @@ ERROR, the assets downstream are not built and `published_warehouse` never runs,
 published file stays as it was. Failed `warning` expectations fail the check with severity WARN,
 which is reported but publishes.
 
+A table whose rows each belong to one delivered file (raw.mdo_report, marts.mdo_snapshot, ...)
+is validated for the files this run loaded, in chunks of whole files: older rows were validated
+by the runs that loaded them. A full refresh validates every row.
+
 Every check also renders its results into the Data Docs site beside the warehouse file
 (`<warehouse folder>/data_docs/index.html`), so a person can read why a run was blocked.
 """
 
 import dagster as dg
 
+from dagster_project.run_inputs import files_to_validate, is_full_refresh_wanted
 from dagster_project.warehouse import Warehouse
 from expectations.runner import (
     FailedExpectation,
@@ -47,7 +52,10 @@ def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
     def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
         run_id = context.run.run_id
         with warehouse.build_connection(run_id) as con:
-            outcome = validate_suite(con, suite, run_name=run_id)
+            only_files = (
+                None if is_full_refresh_wanted(context.run.tags) else files_to_validate(con, run_id)
+            )
+            outcome = validate_suite(con, suite, run_name=run_id, only_files=only_files)
         for failure in outcome.failures:
             context.log.info(failure.describe())
         return dg.AssetCheckResult(

@@ -8,11 +8,6 @@
     )) || ' ')
 {%- endmacro %}
 
-{#- A rule's regular expression with '{state}' replaced by the state's name in lower case. -#}
-{% macro review_state_regex(regex, state_name) -%}
-    replace({{ regex }}, '{state}', lower({{ state_name }}))
-{%- endmacro %}
-
 {#- The state slug of an MDO report's file name: 'mdo/bihar_2026-02-25.csv' -> 'bihar';
     null for any other file. -#}
 {% macro review_state_slug_from_file(path) -%}
@@ -52,5 +47,26 @@
             / nullif(len(list_distinct(list_concat({{ words_a }}, {{ words_b }}))), 0),
             0
         )
+    )
+{%- endmacro %}
+
+{#- A fingerprint of the seeds that decide how a name is classified; when any of them changes,
+    review_name_classes classifies every name again. -#}
+{% macro review_rules_version() -%}
+    (
+        select md5(string_agg(line, '|' order by line))
+        from (
+            select concat_ws('/', 'alias', state, department_as_reported, canonical_department) as line
+            from {{ ref('department_aliases') }}
+            union all
+            select concat_ws('/', 'merge', pattern_order, pattern_name, regex)
+            from {{ ref('org_mapping_merged_cell_patterns') }}
+            union all
+            select concat_ws('/', 'keyword', domain, keyword)
+            from {{ ref('org_mapping_domain_keywords') }}
+            union all
+            select concat_ws('/', 'setting', setting, setting_value)
+            from {{ ref('org_mapping_rule_settings') }}
+        ) as rule_lines
     )
 {%- endmacro %}

@@ -4,14 +4,22 @@
 {%- endmacro %}
 
 {#- A department or MDO name without its state suffix: 'Finance Department, Govt of Bihar'
-    -> 'Finance Department'. -#}
+    -> 'Finance Department'. Written with fixed regular expressions and string functions: a
+    pattern built from each row's state name would be compiled again for every row, which on
+    millions of rows costs minutes. -#}
 {% macro without_state_suffix(expression, state_name) -%}
-    trim(regexp_replace(
-        {{ expression }},
-        '[\s,]*((govt\.?|government)\s+of\s+)?' || lower({{ state_name }}) || '\s*$',
-        '',
-        'i'
-    ))
+    {%- set trimmed = "regexp_replace(" ~ expression ~ ", '\s+$', '')" -%}
+    case
+        when {{ state_name }} is null then null
+        when ends_with(lower({{ trimmed }}), lower({{ state_name }}))
+            then trim(regexp_replace(
+                left({{ trimmed }}, length({{ trimmed }}) - length({{ state_name }})),
+                '[\s,]*((govt\.?|government)\s+of\s+)?$',
+                '',
+                'i'
+            ))
+        else trim({{ expression }})
+    end
 {%- endmacro %}
 
 {#- Title case for names printed all in capitals or all in lower case: 'BC EBC WELFARE
@@ -32,4 +40,19 @@
             )
         else {{ expression }}
     end
+{%- endmacro %}
+
+{#- A fingerprint of the seeds that map states and departments; when any of them changes,
+    int_mdos_normalised maps every row again. -#}
+{% macro mapping_version() -%}
+    (
+        select md5(string_agg(line, '|' order by line))
+        from (
+            select concat_ws('/', 'alias', state, department_as_reported, canonical_department) as line
+            from {{ ref('department_aliases') }}
+            union all
+            select concat_ws('/', 'state', state, state_key)
+            from {{ ref('int_state_names_keyed') }}
+        ) as mapping_lines
+    )
 {%- endmacro %}

@@ -2,11 +2,37 @@
 -- A department cell found in the department_aliases seed takes the reviewed canonical name;
 -- any other cell (a new state or month) falls back to a rule: drop the state suffix
 -- (', Bihar', ' Govt of Bihar', ...) and title-case a name printed all in one case.
+-- Incremental: a run normalises only the rows of files loaded since the last build (a
+-- corrected file replaces its snapshot whole), unless a mapping seed changed
+-- (mapping_version), when every row is normalised again.
+{{
+    config(
+        materialized='incremental',
+        unique_key=['state_slug', 'snapshot_date'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
 with
+
+mapping as (
+
+    select {{ mapping_version() }} as mapping_version
+
+),
 
 mdo_rows as (
 
-    select * from {{ ref('stg_mdo_report') }}
+    select stg_mdo_report.*
+    from {{ ref('stg_mdo_report') }} as stg_mdo_report
+    {% if is_incremental() %}
+        cross join mapping
+        where
+            stg_mdo_report.loaded_at > (select max(this.loaded_at) from {{ this }} as this)
+            or mapping.mapping_version
+            is distinct from (select max(this.mapping_version) from {{ this }} as this)
+    {% endif %}
 
 ),
 
@@ -67,4 +93,8 @@ normalised as (
 
 )
 
-select * from normalised
+select
+    normalised.*,
+    mapping.mapping_version
+from normalised
+cross join mapping

@@ -27,5 +27,6 @@ select
     {{ safe_ratio('completions', 'enrollments') }} as completion_rate,
     {{ safe_ratio('courses_passed', 'courses_attempted') }} as pass_rate,
     {{ safe_ratio('learning_hours', 'active') }} as hours_per_active_user,
-    pct_course_passed_printed
+    pct_course_passed_printed,
+    coalesce(data_origin, 'delivered') as data_origin
 from mdo_rows

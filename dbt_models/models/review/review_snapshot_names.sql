@@ -1,6 +1,5 @@
--- Every distinct department or MDO name of a snapshot, classified once for the review rules:
--- district, department-like, a merged cell (split in two), the domains its words belong to,
--- and a normalised text for comparing names.
+-- Every distinct department or MDO name of a snapshot: how it is used there (department cell,
+-- MDO cell, how often, under which departments) with its class from review_name_classes.
 with
 
 mdo_rows as (
@@ -9,33 +8,9 @@ mdo_rows as (
 
 ),
 
-department_aliases as (
+name_classes as (
 
-    select * from {{ ref('department_aliases') }}
-
-),
-
-merged_cell_patterns as (
-
-    select * from {{ ref('org_mapping_merged_cell_patterns') }}
-
-),
-
-domain_keywords as (
-
-    select * from {{ ref('org_mapping_domain_keywords') }}
-
-),
-
-settings as (
-
-    select
-        max(case when setting = 'department_like_pattern' then setting_value end)
-            as department_like_pattern,
-        max(case when setting = 'district_pattern' then setting_value end) as district_pattern,
-        max(case when setting = 'near_duplicate_ignored_words' then setting_value end)
-            as ignored_words
-    from {{ ref('org_mapping_rule_settings') }}
+    select * from {{ ref('review_name_classes') }}
 
 ),
 
@@ -83,176 +58,35 @@ names as (
 
 ),
 
-canonical as (
+classified as (
 
     select
-        names.*,
-        coalesce(
-            department_aliases.canonical_department,
-            nullif({{ without_state_suffix('names.org_name', 'names.state') }}, ''),
-            names.org_name
-        ) as canonical_name,
-        coalesce(
-            {{ name_key(without_state_suffix('names.org_name', 'names.state')) }}, ''
-        ) as name_key,
-        coalesce(
-            {{ name_key(without_state_suffix('names.org_name', 'names.state')) }}, ''
-        )
-        = {{ name_key('coalesce(department_aliases.canonical_department, names.org_name)') }}
-            as is_own_canonical
+        names.state,
+        names.snapshot_date,
+        names.org_name,
+        name_classes.canonical_name,
+        name_classes.name_key,
+        name_classes.is_own_canonical,
+        names.mdo_rows_under > 0 as is_department_cell,
+        names.times_listed_as_mdo > 0 as is_mdo_cell,
+        cast(names.mdo_rows_under as integer) as mdo_rows_under,
+        cast(names.times_listed_as_mdo as integer) as times_listed_as_mdo,
+        names.listed_under,
+        name_classes.is_district,
+        name_classes.is_department_like,
+        name_classes.merge_pattern,
+        name_classes.merge_first_name,
+        name_classes.merge_second_name,
+        name_classes.domains,
+        name_classes.domain_evidence,
+        name_classes.similarity_text,
+        name_classes.similarity_words
     from names
-    left join department_aliases
+    inner join name_classes
         on
-            names.state = department_aliases.state
-            and names.org_name = department_aliases.department_as_reported
-
-),
-
-merged_cells as (
-
-    select
-        canonical.state,
-        canonical.snapshot_date,
-        canonical.org_name,
-        merged_cell_patterns.pattern_name as merge_pattern,
-        trim(regexp_extract(
-            canonical.org_name,
-            {{ review_state_regex('merged_cell_patterns.regex', 'canonical.state') }},
-            1,
-            'i'
-        )) as merge_first_name,
-        trim(regexp_extract(
-            canonical.org_name,
-            {{ review_state_regex('merged_cell_patterns.regex', 'canonical.state') }},
-            2,
-            'i'
-        )) as merge_second_name
-    from canonical
-    inner join merged_cell_patterns
-        on regexp_matches(
-            canonical.org_name,
-            {{ review_state_regex('merged_cell_patterns.regex', 'canonical.state') }},
-            'i'
-        )
-    qualify row_number() over (
-        partition by canonical.state, canonical.snapshot_date, canonical.org_name
-        order by merged_cell_patterns.pattern_order
-    ) = 1
-
-),
-
-domain_matches as (
-
-    select distinct
-        canonical.state,
-        canonical.snapshot_date,
-        canonical.org_name,
-        domain_keywords.domain,
-        domain_keywords.keyword
-    from canonical
-    inner join domain_keywords
-        on
-            {{ review_words('canonical.canonical_name') }}
-            like '% ' || domain_keywords.keyword || ' %'
-
-),
-
-domains as (
-
-    select
-        state,
-        snapshot_date,
-        org_name,
-        list(domain order by domain) as domains,
-        string_agg(domain || ' (' || keywords || ')', ', ' order by domain) as domain_evidence
-    from (
-        select
-            state,
-            snapshot_date,
-            org_name,
-            domain,
-            string_agg(keyword, ', ' order by keyword) as keywords
-        from domain_matches
-        group by all
-    ) as per_domain
-    group by all
-
-),
-
-similarity_texts as (
-
-    select
-        canonical.state,
-        canonical.snapshot_date,
-        canonical.org_name,
-        trim(regexp_replace(
-            regexp_replace(
-                regexp_replace(
-                    regexp_replace(
-                        {{ review_words(
-                            without_state_suffix('canonical.org_name', 'canonical.state')
-                        ) }},
-                        '\b(' || replace(trim(settings.ignored_words), ' ', '|') || ')\b',
-                        ' ',
-                        'g'
-                    ),
-                    'ies\b',
-                    'y',
-                    'g'
-                ),
-                '(\p{L}[^s\s])s\b',
-                '\1',
-                'g'
-            ),
-            '\s+',
-            ' ',
-            'g'
-        )) as similarity_text
-    from canonical
-    cross join settings
+            names.state = name_classes.state
+            and names.org_name = name_classes.org_name
 
 )
 
-select
-    canonical.state,
-    canonical.snapshot_date,
-    canonical.org_name,
-    canonical.canonical_name,
-    canonical.name_key,
-    canonical.is_own_canonical,
-    canonical.mdo_rows_under > 0 as is_department_cell,
-    canonical.times_listed_as_mdo > 0 as is_mdo_cell,
-    cast(canonical.mdo_rows_under as integer) as mdo_rows_under,
-    cast(canonical.times_listed_as_mdo as integer) as times_listed_as_mdo,
-    canonical.listed_under,
-    regexp_matches(
-        canonical.org_name,
-        {{ review_state_regex('settings.district_pattern', 'canonical.state') }},
-        'i'
-    ) as is_district,
-    regexp_matches(canonical.canonical_name, settings.department_like_pattern, 'i')
-        as is_department_like,
-    merged_cells.merge_pattern,
-    merged_cells.merge_first_name,
-    merged_cells.merge_second_name,
-    coalesce(domains.domains, []) as domains,
-    domains.domain_evidence,
-    similarity_texts.similarity_text,
-    string_split(similarity_texts.similarity_text, ' ') as similarity_words
-from canonical
-cross join settings
-left join merged_cells
-    on
-        canonical.state = merged_cells.state
-        and canonical.snapshot_date = merged_cells.snapshot_date
-        and canonical.org_name = merged_cells.org_name
-left join domains
-    on
-        canonical.state = domains.state
-        and canonical.snapshot_date = domains.snapshot_date
-        and canonical.org_name = domains.org_name
-left join similarity_texts
-    on
-        canonical.state = similarity_texts.state
-        and canonical.snapshot_date = similarity_texts.snapshot_date
-        and canonical.org_name = similarity_texts.org_name
+select * from classified

@@ -22,6 +22,7 @@ renamed as (
         courses_attempted,
         courses_passed,
         pct_course_passed as pct_course_passed_printed,
+        data_origin,
         source_file,
         source_row,
         loaded_at

@@ -1,0 +1,77 @@
+"""Command line: python -m dagster_project.synth --size small|medium|large [options]."""
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from dagster_project.synth.generator import DEFAULT_SEED, SIZES, Parameters, default_out, generate
+from dagster_project.synth.writer import OutputRefused
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    sizes = ", ".join(
+        f"{name} = {s['states']} states x {s['mdos']} MDOs x {s['months']} months"
+        for name, s in SIZES.items()
+    )
+    parser = argparse.ArgumentParser(
+        prog="python -m dagster_project.synth",
+        description=(
+            "Write a synthetic raw folder (<out>/raw/, usable as IGOT_RAW_DIR) and "
+            f"<out>/manifest.json. Sizes: {sizes}."
+        ),
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), default="small")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"default {DEFAULT_SEED}")
+    parser.add_argument(
+        "--out", type=Path, help="output folder (default synthetic/<size> in the repository)"
+    )
+    parser.add_argument("--states", type=int, help="number of states/UTs (Bihar first)")
+    parser.add_argument("--mdos", type=int, help="MDO rows per state report")
+    parser.add_argument("--months", type=int, help="monthly snapshots, the last on 2026-02-28")
+    parser.add_argument(
+        "--jobs", type=int, help="worker processes (default: CPUs); the output is the same"
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    params = Parameters.for_size(
+        args.size, args.seed, states=args.states, mdos=args.mdos, months=args.months
+    )
+    started = time.perf_counter()
+    try:
+        summary = generate(params, args.out or default_out(args.size), jobs=args.jobs)
+    except OutputRefused as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    seconds = time.perf_counter() - started
+    counts = summary["counts"]
+    files, rows = counts["files"], counts["rows"]
+    p = summary["parameters"]
+    print(f"wrote {summary['out']}/raw and {summary['out']}/manifest.json")
+    print(
+        f"  {params.size}, seed {params.seed}: {p['states']} states x {p['mdos']} MDOs x "
+        f"{p['months']} months ({p['snapshot_dates'][0]} to {p['snapshot_dates'][-1]})"
+    )
+    print(
+        f"  files: {files['mdo']} MDO reports, {files['ranking']} ranking editions, "
+        f"{files['catalogue']} catalogue and {files['reference']} reference copies, README.md"
+    )
+    print(
+        f"  rows: {rows['mdo_data_rows']:,} MDO rows + {rows['mdo_total_rows']:,} printed "
+        f"totals, {rows['ranking_rows']:,} ranking rows; {counts['bytes']:,} bytes"
+    )
+    print(f"  planted defects: {summary['planted_total']:,} findings")
+    for issue_type, count in counts["planted"].items():
+        print(f"    {issue_type}: {count:,}")
+    print(f"  seconds: {seconds:.1f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+-- noqa: disable=LT02,LT05
+-- These macros build SQL text in Jinja loops; sqlfluff lints the rendered variants of their
+-- bodies, whose layout follows the Jinja, not the SQL they produce.
+
+{#- Regular expressions from the rule seeds, written into the SQL as literals.
+
+    DuckDB compiles a pattern that is not a literal again for every row, and the patterns with
+    Unicode classes take about half a millisecond each: minutes on a national warehouse. So
+    when the model is compiled, the seeds' patterns and the known states are read from the
+    warehouse and every (pattern, state) pair becomes a literal; the row picks its literal by
+    comparing its pattern and state. A pattern or state not known at compile time (a unit
+    test's own fixtures, which are not warehouse tables; a parse; a first build before the
+    seeds exist) falls back to the per-row pattern, so the result is the same either way, only
+    slower. -#}
+{% macro review_regex(function, text, template, state, arguments) -%}
+    {%- set dynamic = function ~ "(" ~ text ~ ", " ~ review_state_regex(template, state) ~ ", " ~ arguments ~ ")" -%}
+    {%- set templates = review_seed_values(
+        "select regex from " ~ ref('org_mapping_merged_cell_patterns')
+        ~ " union select setting_value from " ~ ref('org_mapping_rule_settings')
+        ~ " where setting in ('district_pattern', 'department_like_pattern')"
+    ).split('\n') | reject('equalto', '') | list -%}
+    {%- set states = review_seed_values(
+        "select state from " ~ ref('states')
+        ~ " union select distinct state from " ~ ref('review_mdo_rows')
+    ).split('\n') | reject('equalto', '') | list -%}
+    {%- if templates and states -%}
+    case
+        {%- for known in templates %}
+        when {{ template }} = {{ review_sql_text(known) }} then case {{ state }}
+            {%- for state_name in states %}
+            when {{ review_sql_text(state_name) }} then {{ function }}({{ text }}, {{ review_sql_text(known.replace('{state}', state_name.lower())) }}, {{ arguments }})
+            {%- endfor %}
+            else {{ dynamic }}
+        end
+        {%- endfor %}
+        else {{ dynamic }}
+    end
+    {%- else -%}
+    {{ dynamic }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The words a similarity text leaves out, as one literal pattern where the setting is known. -#}
+{% macro review_ignored_words_regex(text, ignored_words) -%}
+    {%- set dynamic = "regexp_replace(" ~ text ~ ", '\\b(' || replace(trim(" ~ ignored_words ~ "), ' ', '|') || ')\\b', ' ', 'g')" -%}
+    {%- set settings = review_seed_values(
+        "select setting_value from " ~ ref('org_mapping_rule_settings')
+        ~ " where setting = 'near_duplicate_ignored_words'"
+    ).split('\n') | reject('equalto', '') | list -%}
+    {%- if settings -%}
+    case
+        {%- for words in settings %}
+        when {{ ignored_words }} = {{ review_sql_text(words) }}
+            then regexp_replace({{ text }}, {{ review_sql_text('\\b(' ~ words.strip().replace(' ', '|') ~ ')\\b') }}, ' ', 'g')
+        {%- endfor %}
+        else {{ dynamic }}
+    end
+    {%- else -%}
+    {{ dynamic }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The first column of a query, sorted, one value per line (values hold no line breaks); empty
+    while parsing, in a unit test, or when a table it reads does not exist yet. -#}
+{% macro review_seed_values(query) -%}
+    {%- set check = namespace(ready=execute and model.resource_type != 'unit_test') -%}
+    {%- if check.ready -%}
+        {%- for relation in [ref('org_mapping_merged_cell_patterns'), ref('org_mapping_rule_settings'), ref('states'), ref('review_mdo_rows')] -%}
+            {%- if load_relation(relation) is none -%}
+                {%- set check.ready = false -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if check.ready -%}
+        {{ run_query(query).columns[0].values() | reject('none') | sort | join('\n') }}
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro review_sql_text(text) -%}
+    '{{ text | replace("'", "''") }}'
+{%- endmacro %}
+
+{#- A rule's regular expression with '{state}' replaced by the state's name in lower case. -#}
+{% macro review_state_regex(regex, state_name) -%}
+    replace({{ regex }}, '{state}', lower({{ state_name }}))
+{%- endmacro %}
