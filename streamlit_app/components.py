@@ -204,3 +204,9 @@ def sidebar_status() -> None:
                 f"Warehouse published {short_date(published)} {published:%H:%M} IST. "
                 "Figures are as printed in the source reports."
             )
+            if warehouse.holds_synthetic_data():
+                st.warning(
+                    "This warehouse holds **synthetic** test data (python -m "
+                    "dagster_project.synth): its figures are not real.",
+                    icon=":material/science:",
+                )

@@ -174,6 +174,14 @@ def published_at() -> dt.datetime | None:
     return dt.datetime.fromtimestamp(current.mtime_ns / 1e9, INDIA)
 
 
+def holds_synthetic_data() -> bool:
+    """Whether any MDO row came from the synthetic data generator, not a delivered report."""
+    if "data_origin" not in mart_columns("mdo_snapshot"):
+        return False
+    found = query("select count(*) from marts.mdo_snapshot where data_origin = 'synthetic'")
+    return bool(found.iloc[0, 0])
+
+
 def home_state() -> str | None:
     """The state whose MDO reports are loaded (the latest one, if several are): the dashboard
     is opened by that state's officers, so it is what every state selector starts on."""

@@ -157,7 +157,7 @@ def ranking_table(rows: list[tuple]) -> duckdb.DuckDBPyConnection:
     for number, (state, category, score, rank) in enumerate(rows, start=2):
         con.execute(
             "insert into raw.state_ranking values "
-            "(date '2025-12-31', ?, ?, ?, ?, null, 'ranking/ranking_2025-12-31.csv', ?, ?, "
+            "(date '2025-12-31', ?, ?, ?, ?, null, null, 'ranking/ranking_2025-12-31.csv', ?, ?, "
             "timestamp '2026-01-01 00:00:00')",
             [state, category, score, rank, "0" * 64, number],
         )
