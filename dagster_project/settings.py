@@ -21,3 +21,9 @@ def raw_dir() -> Path:
 def warehouse_path() -> Path:
     """The published DuckDB file users open (IGOT_WAREHOUSE, default warehouse/igot.duckdb)."""
     return Path(os.environ.get("IGOT_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
+
+
+def duckdb_memory_limit() -> str:
+    """How much memory one DuckDB connection of the pipeline may use before it spills to disk
+    (IGOT_DUCKDB_MEMORY_LIMIT, default 2GB; DuckDB's own default is 80% of the machine)."""
+    return os.environ.get("IGOT_DUCKDB_MEMORY_LIMIT") or "2GB"

@@ -57,7 +57,10 @@ class Warehouse(dg.ConfigurableResource):
     @contextmanager
     def build_connection(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection to this run's build copy."""
-        con = duckdb.connect(str(self.prepare_build(run_id)))
+        con = duckdb.connect(
+            str(self.prepare_build(run_id)),
+            config={"memory_limit": settings.duckdb_memory_limit()},
+        )
         try:
             yield con
         finally:
