@@ -59,7 +59,7 @@ lint: install
 
 # Synthetic raw files in the input contract, never in raw/: SIZE=small|medium|large.
 synth: install
-	$(BIN)/python -m dagster_project.synth --size $(or $(SIZE),small)
+	$(BIN)/python -m synth --size $(or $(SIZE),small)
 
 # The whole pipeline and its floor on each synthetic size; results in bench/results/.
 # BENCH_SIZES=small,medium limits the sizes (default: all three).

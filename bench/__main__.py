@@ -28,7 +28,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--sizes",
         default=DEFAULT_SIZES,
-        help=f"comma-separated sizes for dagster_project.synth (default {DEFAULT_SIZES})",
+        help=f"comma-separated sizes for synth (default {DEFAULT_SIZES})",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the generator's seed")
     parser.add_argument(

@@ -169,7 +169,7 @@ def generate(size: str, seed: int, out: Path, logs: Path, timeout: float) -> dic
     command = [
         PYTHON,
         "-m",
-        "dagster_project.synth",
+        "synth",
         "--size",
         size,
         "--seed",

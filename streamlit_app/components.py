@@ -207,6 +207,6 @@ def sidebar_status() -> None:
             if warehouse.holds_synthetic_data():
                 st.warning(
                     "This warehouse holds **synthetic** test data (python -m "
-                    "dagster_project.synth): its figures are not real.",
+                    "synth): its figures are not real.",
                     icon=":material/science:",
                 )

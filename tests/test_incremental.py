@@ -100,3 +100,25 @@ def test_code_fingerprint_follows_the_dbt_project(tmp_path):
     assert run_inputs.code_fingerprint(root=tmp_path) == first
     model.write_text("select 2", encoding="utf-8")
     assert run_inputs.code_fingerprint(root=tmp_path) != first
+
+
+@pytest.mark.unit
+def test_code_fingerprint_ignores_code_that_cannot_change_the_warehouse(tmp_path):
+    """The generator, the run summary and the CLI shape no table: editing them rebuilds nothing."""
+    loader = tmp_path / "dagster_project" / "ingest" / "loader.py"
+    loader.parent.mkdir(parents=True)
+    loader.write_text("x = 1\n", encoding="utf-8")
+    bystanders = [
+        tmp_path / "synth" / "generator.py",
+        tmp_path / "dagster_project" / "report.py",
+        tmp_path / "dagster_project" / "cli.py",
+    ]
+    for path in bystanders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("x = 1\n", encoding="utf-8")
+    first = run_inputs.code_fingerprint(root=tmp_path)
+    for path in bystanders:
+        path.write_text("x = 2\n", encoding="utf-8")
+    assert run_inputs.code_fingerprint(root=tmp_path) == first
+    loader.write_text("x = 2\n", encoding="utf-8")
+    assert run_inputs.code_fingerprint(root=tmp_path) != first

@@ -1,4 +1,4 @@
-"""The synthetic data generator (dagster_project.synth): deterministic bytes in the input contract,
+"""The synthetic data generator (synth): deterministic bytes in the input contract,
 names the org-mapping review passes clean, and planted defects the review reports exactly.
 """
 
@@ -16,12 +16,12 @@ import pytest
 from conftest import REPO_ROOT, SHIPPED_RAW, materialize_into
 
 from dagster_project.ingest.discovery import discover
-from dagster_project.synth import Parameters, generate
-from dagster_project.synth.names import DEPARTMENTS, DISTRICTS
-from dagster_project.synth.review_keys import ReviewSeeds, mdo_key
-from dagster_project.synth.states import all_states
-from dagster_project.synth.structure import BODY, OFFICE, alternative_name, build_structure
-from dagster_project.synth.writer import MDO_HEADER, OutputRefused
+from synth import Parameters, generate
+from synth.names import DEPARTMENTS, DISTRICTS
+from synth.review_keys import ReviewSeeds, mdo_key
+from synth.states import all_states
+from synth.structure import BODY, OFFICE, alternative_name, build_structure
+from synth.writer import MDO_HEADER, OutputRefused
 
 SMALL = Parameters.for_size("small")
 REVIEW_TYPES = {
@@ -139,7 +139,7 @@ def test_refuses_an_out_whose_raw_folder_is_the_shipped_one():
 @pytest.mark.unit
 def test_cli_exits_2_when_refusing():
     result = subprocess.run(
-        [sys.executable, "-m", "dagster_project.synth", "--out", str(SHIPPED_RAW / "x")],
+        [sys.executable, "-m", "synth", "--out", str(SHIPPED_RAW / "x")],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -175,7 +175,7 @@ def test_cli_prints_what_it_wrote(tmp_path):
         [
             sys.executable,
             "-m",
-            "dagster_project.synth",
+            "synth",
             "--size",
             "small",
             "--states",
@@ -195,7 +195,7 @@ def test_cli_prints_what_it_wrote(tmp_path):
         assert words in result.stdout
     readme = (tmp_path / "cli" / "raw" / "README.md").read_text(encoding="utf-8")
     assert "synthetic" in readme
-    assert "python -m dagster_project.synth --size small --seed 20260225 --states 1" in readme
+    assert "python -m synth --size small --seed 20260225 --states 1" in readme
 
 
 # --- the input contract --------------------------------------------------------------------------

@@ -73,7 +73,7 @@ class Source:
 
 
 DATE = r"\d{4}-\d{2}-\d{2}"
-# Generated test data (`python -m dagster_project.synth`) is named '<usual name>_synthetic' and
+# Generated test data (`python -m synth`) is named '<usual name>_synthetic' and
 # fills the Data Origin column, so it can never pass for a delivered report.
 SYNTHETIC = r"(?:_synthetic)?"
 DATA_ORIGIN = Column(

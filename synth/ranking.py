@@ -7,9 +7,9 @@ and follow the scores (higher score, better rank), as in the shipped edition.
 
 import datetime as dt
 
-from dagster_project.synth.months import month_index
-from dagster_project.synth.randomness import stream
-from dagster_project.synth.states import SHIPPED_RANKING_DATE, shipped_ranking
+from synth.months import month_index
+from synth.randomness import stream
+from synth.states import SHIPPED_RANKING_DATE, shipped_ranking
 
 BUCKETS = ("A", "B", "C")
 

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from dagster_project.synth.figures import MEASURE_LABELS, MEASURES, scaled_copy
-from dagster_project.synth.names import SUFFIX_STYLES
-from dagster_project.synth.randomness import stream
-from dagster_project.synth.review_keys import ReviewSeeds
-from dagster_project.synth.structure import (
+from synth.figures import MEASURE_LABELS, MEASURES, scaled_copy
+from synth.names import SUFFIX_STYLES
+from synth.randomness import stream
+from synth.review_keys import ReviewSeeds
+from synth.structure import (
     BODY,
     DEPARTMENT,
     OFFICE,

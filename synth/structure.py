@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from dagster_project.synth.names import (
+from synth.names import (
     DEPARTMENTS,
     DISTRICT_OFFICES,
     DISTRICTS,
@@ -23,9 +23,9 @@ from dagster_project.synth.names import (
     SUFFIX_STYLES,
     DepartmentTemplate,
 )
-from dagster_project.synth.randomness import stream
-from dagster_project.synth.review_keys import ReviewSeeds, mdo_key
-from dagster_project.synth.states import State
+from synth.randomness import stream
+from synth.review_keys import ReviewSeeds, mdo_key
+from synth.states import State
 
 DEPARTMENT = "department"  # a department's own row
 BODY = "body"  # a state-level body under a department

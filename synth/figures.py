@@ -10,7 +10,7 @@ wobble a little around their trend.
 
 import numpy as np
 
-from dagster_project.synth.structure import REFERENCE_MONTH
+from synth.structure import REFERENCE_MONTH
 
 # The measure columns of an MDO report, in the report's order (hours are kept in hundredths).
 MEASURES = (

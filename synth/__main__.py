@@ -1,12 +1,12 @@
-"""Command line: python -m dagster_project.synth --size small|medium|large [options]."""
+"""Command line: python -m synth --size small|medium|large [options]."""
 
 import argparse
 import sys
 import time
 from pathlib import Path
 
-from dagster_project.synth.generator import DEFAULT_SEED, SIZES, Parameters, default_out, generate
-from dagster_project.synth.writer import OutputRefused
+from synth.generator import DEFAULT_SEED, SIZES, Parameters, default_out, generate
+from synth.writer import OutputRefused
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -15,7 +15,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         for name, s in SIZES.items()
     )
     parser = argparse.ArgumentParser(
-        prog="python -m dagster_project.synth",
+        prog="python -m synth",
         description=(
             "Write a synthetic raw folder (<out>/raw/, usable as IGOT_RAW_DIR) and "
             f"<out>/manifest.json. Sizes: {sizes}."

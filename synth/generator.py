@@ -16,16 +16,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dagster_project.settings import REPO_ROOT
-from dagster_project.synth import defects
-from dagster_project.synth.defects import TOTAL_ROW, Draft
-from dagster_project.synth.figures import month_figures
-from dagster_project.synth.months import month_index, previous_month_end, snapshot_dates
-from dagster_project.synth.randomness import array_stream, stream
-from dagster_project.synth.ranking import edition
-from dagster_project.synth.review_keys import ReviewSeeds
-from dagster_project.synth.states import State, all_states
-from dagster_project.synth.structure import StateStructure, build_structure
-from dagster_project.synth.writer import (
+from synth import defects
+from synth.defects import TOTAL_ROW, Draft
+from synth.figures import month_figures
+from synth.months import month_index, previous_month_end, snapshot_dates
+from synth.randomness import array_stream, stream
+from synth.ranking import edition
+from synth.review_keys import ReviewSeeds
+from synth.states import State, all_states
+from synth.structure import StateStructure, build_structure
+from synth.writer import (
     MDO_HEADER,
     RANKING_HEADER,
     check_output_dir,
@@ -72,7 +72,7 @@ class Parameters:
 
     def command(self) -> str:
         """The command that makes this data (without --out, which does not change it)."""
-        parts = ["python -m dagster_project.synth", f"--size {self.size}", f"--seed {self.seed}"]
+        parts = ["python -m synth", f"--size {self.size}", f"--seed {self.seed}"]
         for name in ("states", "mdos", "months"):
             if getattr(self, name) != SIZES[self.size][name]:
                 parts.append(f"--{name} {getattr(self, name)}")
@@ -253,7 +253,7 @@ def generate(params: Parameters, out: Path | None = None, jobs: int | None = Non
     for output in outputs:
         by_type.update(output.planted_counts)
     meta = {
-        "generator": "dagster_project.synth",
+        "generator": "synth",
         "command": params.command(),
         "size": params.size,
         "seed": params.seed,
