@@ -12,6 +12,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,9 +24,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
 DAGSTER_YAML = REPO_ROOT / "dagster_project" / "dagster.yaml"
-CLI_SOURCE = REPO_ROOT / "dagster_project" / "cli.py"
 DBT_PROJECT = REPO_ROOT / "dbt_models"
-NO_CHANGE_RETRIES = 2
 # A delivered file's date: '<name>_<YYYY-MM-DD>[_synthetic].<ext>'.
 DATED_FILE = re.compile(r"_(\d{4}-\d{2}-\d{2})(?:_synthetic)?\.[A-Za-z]+$")
 
@@ -156,11 +155,6 @@ def ensure_dbt_manifest() -> None:
     manifest.touch()
 
 
-def cli_writes_timings() -> bool:
-    """Whether the pipeline CLI takes `--timings` yet (it is being added alongside this)."""
-    return "--timings" in CLI_SOURCE.read_text(encoding="utf-8")
-
-
 # Steps -----------------------------------------------------------------------------------------
 
 
@@ -202,9 +196,7 @@ def run_pipeline(deployment: Deployment, log_path: Path, timeout: float) -> dict
     deployment.prepare()
     timings_path = log_path.with_suffix(".timings.json")
     timings_path.unlink(missing_ok=True)
-    command = [PYTHON, "-m", "dagster_project.cli", "run"]
-    if cli_writes_timings():
-        command += ["--timings", str(timings_path)]
+    command = [PYTHON, "-m", "dagster_project.cli", "run", "--timings", str(timings_path)]
     measured = run_measured(
         command, env=deployment.env(), cwd=REPO_ROOT, log_path=log_path, timeout=timeout
     )
@@ -376,92 +368,117 @@ def run_size(
 ) -> SizeResult:
     """Every scenario for one size. A failed step is recorded in the result and the others
     still run, except after a failed full build, which leaves nothing to measure."""
-    result = SizeResult(size)
-    logs = work / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-
-    def record(failure: StepFailed) -> None:
-        result.pipeline_failed |= isinstance(failure, PipelineFailed)
-        result.errors.append(str(failure))
-        log(size, f"FAILED: {failure}")
-
+    run = SizeRun(size, work, options)
     try:
-        if raw_override:
-            raw = raw_override.resolve()
-            result.data = {"source": str(raw)}
-        else:
-            log(size, "generating data")
-            result.data = generate(size, options.seed, work / "data", logs, options.timeout)
-            raw = work / "data" / "raw"
-        result.data.update(describe_raw(raw))
-        deployment = Deployment(raw=raw, state=work / "pipeline")
-        log(size, "pipeline: full build")
-        result.pipeline = run_pipeline(deployment, logs / "pipeline_full.log", options.timeout)
-        if result.pipeline["returncode"] != 0:
-            raise PipelineFailed(f"the pipeline failed:\n{result.pipeline['output_tail']}")
-        result.data.update(warehouse_counts(deployment.warehouse))
-        log(size, f"pipeline: {result.pipeline['wall_seconds']:.1f} s")
+        run.full_build(raw_override)
     except StepFailed as failure:
-        record(failure)
-        return result
-
-    def floor() -> None:
-        result.floor = run_floor(raw, work / "floor", logs / "floor.log", options.timeout)
-        result.floor["mdo_rows_match_pipeline"] = (
-            result.floor["rows"]["marts.mdo_snapshot"] == result.data["mdo_snapshot_rows"]
-        )
-        log(size, f"floor: {result.floor['wall_seconds']:.1f} s")
-
-    def no_change() -> None:
-        attempt = run_pipeline(deployment, logs / "pipeline_no_change.log", options.timeout)
-        # Code edited in the work tree meanwhile (by someone else) makes the CLI rebuild, which
-        # is not this scenario: such an attempt is kept in the result and the re-run repeated.
-        earlier = []
-        while (
-            attempt["returncode"] == 0
-            and not attempt.get("skipped")
-            and "code changed" in (attempt.get("reason") or "")
-            and len(earlier) < NO_CHANGE_RETRIES
-        ):
-            earlier.append(attempt)
-            log(size, f"no-change re-run rebuilt ({attempt['reason']}); once more")
-            attempt = run_pipeline(
-                deployment, logs / f"pipeline_no_change_{len(earlier) + 1}.log", options.timeout
-            )
-        result.no_change = {**attempt, "earlier_attempts": earlier}
-        if attempt["returncode"] != 0:
-            raise PipelineFailed(f"the no-change re-run failed:\n{attempt['output_tail']}")
-        log(size, f"no-change re-run: {attempt['wall_seconds']:.1f} s")
-
-    def sensor_tick() -> None:
-        result.sensor_tick = run_sensor_tick(raw, logs / "sensor_tick.log", options.timeout)
-
-    def dashboard() -> None:
-        result.dashboard = run_dashboard(
-            deployment.warehouse, options.dashboard_runs, logs / "dashboard.log", options.timeout
-        )
-
-    def incremental() -> None:
-        result.incremental = run_incremental(
-            raw, work / "incremental", logs, result.pipeline["wall_seconds"], options.timeout, size
-        )
-        log(size, f"incremental run: {result.incremental['wall_seconds']:.1f} s")
-
-    steps = [
-        ("floor script", floor),
-        ("pipeline: no-change re-run", no_change),
-        ("sensor tick", sensor_tick),
-        ("dashboard queries", dashboard),
-    ]
-    if options.incremental:
-        steps.append(("incremental month", incremental))
-    for name, step in steps:
+        run.record(failure)
+        return run.result
+    for name, step in run.follow_up_steps():
         log(size, name)
         try:
             step()
         except StepFailed as failure:
-            record(failure)
-    return result
+            run.record(failure)
+    return run.result
+
+
+@dataclass
+class SizeRun:
+    """One size's scenarios, each a method that fills its part of `result`."""
+
+    size: str
+    work: Path
+    options: Options
+    result: SizeResult = field(init=False)
+    raw: Path = field(init=False)
+    deployment: Deployment = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.result = SizeResult(self.size)
+        self.logs.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def logs(self) -> Path:
+        return self.work / "logs"
+
+    def record(self, failure: StepFailed) -> None:
+        self.result.pipeline_failed |= isinstance(failure, PipelineFailed)
+        self.result.errors.append(str(failure))
+        log(self.size, f"FAILED: {failure}")
+
+    def full_build(self, raw_override: Path | None) -> None:
+        """Generate (or take) the raw files and build the warehouse from them once."""
+        result, options = self.result, self.options
+        if raw_override:
+            self.raw = raw_override.resolve()
+            result.data = {"source": str(self.raw)}
+        else:
+            log(self.size, "generating data")
+            data = self.work / "data"
+            result.data = generate(self.size, options.seed, data, self.logs, options.timeout)
+            self.raw = data / "raw"
+        result.data.update(describe_raw(self.raw))
+        self.deployment = Deployment(raw=self.raw, state=self.work / "pipeline")
+        log(self.size, "pipeline: full build")
+        result.pipeline = run_pipeline(
+            self.deployment, self.logs / "pipeline_full.log", options.timeout
+        )
+        if result.pipeline["returncode"] != 0:
+            raise PipelineFailed(f"the pipeline failed:\n{result.pipeline['output_tail']}")
+        result.data.update(warehouse_counts(self.deployment.warehouse))
+        log(self.size, f"pipeline: {result.pipeline['wall_seconds']:.1f} s")
+
+    def follow_up_steps(self) -> list[tuple[str, Callable[[], None]]]:
+        steps = [
+            ("floor script", self.floor),
+            ("pipeline: no-change re-run", self.no_change),
+            ("sensor tick", self.sensor_tick),
+            ("dashboard queries", self.dashboard),
+        ]
+        if self.options.incremental:
+            steps.append(("incremental month", self.incremental))
+        return steps
+
+    def floor(self) -> None:
+        floor = run_floor(self.raw, self.work / "floor", self.logs / "floor.log", self.timeout)
+        floor["mdo_rows_match_pipeline"] = (
+            floor["rows"]["marts.mdo_snapshot"] == self.result.data["mdo_snapshot_rows"]
+        )
+        self.result.floor = floor
+        log(self.size, f"floor: {floor['wall_seconds']:.1f} s")
+
+    def no_change(self) -> None:
+        rerun = run_pipeline(self.deployment, self.logs / "pipeline_no_change.log", self.timeout)
+        self.result.no_change = rerun
+        if rerun["returncode"] != 0:
+            raise PipelineFailed(f"the no-change re-run failed:\n{rerun['output_tail']}")
+        log(self.size, f"no-change re-run: {rerun['wall_seconds']:.1f} s")
+
+    def sensor_tick(self) -> None:
+        self.result.sensor_tick = run_sensor_tick(
+            self.raw, self.logs / "sensor_tick.log", self.timeout
+        )
+
+    def dashboard(self) -> None:
+        self.result.dashboard = run_dashboard(
+            self.deployment.warehouse,
+            self.options.dashboard_runs,
+            self.logs / "dashboard.log",
+            self.timeout,
+        )
+
+    def incremental(self) -> None:
+        full_wall = self.result.pipeline["wall_seconds"]
+        incremental = run_incremental(
+            self.raw, self.work / "incremental", self.logs, full_wall, self.timeout, self.size
+        )
+        self.result.incremental = incremental
+        log(self.size, f"incremental run: {incremental['wall_seconds']:.1f} s")
+
+    @property
+    def timeout(self) -> float:
+        return self.options.timeout
 
 
 # Helpers ----------------------------------------------------------------------------------------
