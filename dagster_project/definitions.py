@@ -2,15 +2,14 @@
 
 import dagster as dg
 
-from dagster_project.assets.dbt import dbt_cli, dbt_models
+from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.publish import published_warehouse
 from dagster_project.assets.quality import quality_checks
 from dagster_project.assets.raw import raw_asset_checks, raw_assets, shared_raw_tables
 from dagster_project.jobs import full_refresh_job, mdo_reports_job
-from dagster_project.resources import RawFiles
+from dagster_project.resources import RawFiles, Warehouse, dbt_cli
 from dagster_project.schedules import daily_mdo_reports, monthly_full_refresh
 from dagster_project.sensors import raw_files_sensor
-from dagster_project.warehouse import Warehouse
 
 defs = dg.Definitions(
     assets=[*raw_assets, *shared_raw_tables, dbt_models, published_warehouse],

@@ -1,10 +1,47 @@
-"""Dagster resources besides the warehouse: the folder where raw files are delivered."""
+"""Dagster resources: the warehouse file, the drop folder of raw files, and the dbt CLI.
 
+Each takes its location from `settings` unless configured (tests point them at temporary files).
+"""
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
+import duckdb
+from dagster_dbt import DbtCliResource
 
-from dagster_project import settings
+from dagster_project import settings, warehouse
+from dagster_project.dbt_project import dbt_project
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The published warehouse file and the build copies beside it (see `warehouse.py`)."""
+
+    path: str = ""  # empty means IGOT_WAREHOUSE, read when the resource is used
+
+    def published_path(self) -> Path:
+        return Path(self.path).resolve() if self.path else settings.warehouse_path()
+
+    def build_path(self, run_id: str) -> Path:
+        return warehouse.build_path(self.published_path(), run_id)
+
+    def prepare_build(self, run_id: str) -> Path:
+        return warehouse.prepare_build(self.published_path(), run_id)
+
+    @contextmanager
+    def build_connection(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.build_connection(self.published_path(), run_id) as con:
+            yield con
+
+    def publish(self, run_id: str) -> Path:
+        return warehouse.publish(self.published_path(), run_id)
+
+    @contextmanager
+    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with warehouse.read_published(self.published_path()) as con:
+            yield con
 
 
 class RawFiles(dg.ConfigurableResource):
@@ -14,3 +51,10 @@ class RawFiles(dg.ConfigurableResource):
 
     def root_path(self) -> Path:
         return Path(self.root).resolve() if self.root else settings.raw_dir()
+
+
+def dbt_cli() -> DbtCliResource:
+    """dbt from this interpreter's environment, whatever PATH says: the pinned dbt-core."""
+    return DbtCliResource(
+        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
+    )

@@ -1,7 +1,8 @@
-"""Where things live: the raw-file drop folder and the published warehouse.
+"""Where things live and how much memory they may use: every default of the project, once.
 
-Both come from the environment, read when asked for (never at import time), so that tests and
-users can point the same code at other files.
+The pipeline, the dashboard, the benchmark and the tests read these. Paths come from the
+environment, read when asked for (never at import time), so that tests and users can point the
+same code at other files. This module imports nothing heavy: the dashboard imports it too.
 """
 
 import os
@@ -11,6 +12,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_RAW_DIR = REPO_ROOT / "raw"
 DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "igot.duckdb"
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"
+# DuckDB's own default is 80% of the machine; the pipeline keeps to a budget and spills beyond it.
+# dbt_models/profiles.yml cannot import Python: its fallback for standalone `dbt` repeats this.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
+DATA_DOCS_FOLDER = "data_docs"  # beside the warehouse file the Data Docs describe
 
 
 def raw_dir() -> Path:
@@ -25,5 +30,10 @@ def warehouse_path() -> Path:
 
 def duckdb_memory_limit() -> str:
     """How much memory one DuckDB connection of the pipeline may use before it spills to disk
-    (IGOT_DUCKDB_MEMORY_LIMIT, default 2GB; DuckDB's own default is 80% of the machine)."""
-    return os.environ.get("IGOT_DUCKDB_MEMORY_LIMIT") or "2GB"
+    (IGOT_DUCKDB_MEMORY_LIMIT, default 2GB)."""
+    return os.environ.get("IGOT_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
+
+
+def data_docs_dir(warehouse: Path | None = None) -> Path:
+    """The Data Docs site of a warehouse file (default: the published one): a folder beside it."""
+    return Path(warehouse or warehouse_path()).parent / DATA_DOCS_FOLDER

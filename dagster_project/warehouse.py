@@ -4,6 +4,9 @@ A run never writes the published file. It copies it to `<warehouse dir>/.build/<
 loads and transforms there, and publishes with one `os.replace` once every step has succeeded.
 The rename is atomic on POSIX: a reader holds either the old file or the new one, never a half
 written one, and a run that fails or is killed leaves the published file untouched.
+
+These are the mechanics; the `Warehouse` resource in `resources.py` hands them the published
+file's path.
 """
 
 import json
@@ -14,7 +17,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 
 from dagster_project import settings
@@ -23,79 +25,74 @@ from dagster_project.run_inputs import file_identity
 STALE_BUILD_SECONDS = 24 * 3600
 
 
-class Warehouse(dg.ConfigurableResource):
-    """The published warehouse file and the build copies beside it."""
+def build_dir(published: Path) -> Path:
+    return published.parent / ".build"
 
-    path: str = ""  # empty means IGOT_WAREHOUSE, read when the resource is used
 
-    def published_path(self) -> Path:
-        return Path(self.path).resolve() if self.path else settings.warehouse_path()
+def build_path(published: Path, run_id: str) -> Path:
+    return build_dir(published) / f"{run_id}.duckdb"
 
-    def build_dir(self) -> Path:
-        return self.published_path().parent / ".build"
 
-    def build_path(self, run_id: str) -> Path:
-        return self.build_dir() / f"{run_id}.duckdb"
-
-    def prepare_build(self, run_id: str) -> Path:
-        """Create this run's build copy from the published file, once per run."""
-        build = self.build_path(run_id)
-        if build.exists():
-            return build
-        self.build_dir().mkdir(parents=True, exist_ok=True)
-        _remove_stale_builds(self.build_dir(), keep=build)
-        published = self.published_path()
-        _base_note(build).write_text(json.dumps(file_identity(published)))
-        if published.exists():
-            partial = build.with_suffix(".copying")
-            shutil.copyfile(published, partial)
-            os.replace(partial, build)
-        else:
-            duckdb.connect(str(build)).close()
+def prepare_build(published: Path, run_id: str) -> Path:
+    """Create this run's build copy from the published file, once per run."""
+    build = build_path(published, run_id)
+    if build.exists():
         return build
+    build_dir(published).mkdir(parents=True, exist_ok=True)
+    _remove_stale_builds(build_dir(published), keep=build)
+    _base_note(build).write_text(json.dumps(file_identity(published)))
+    if published.exists():
+        partial = build.with_suffix(".copying")
+        shutil.copyfile(published, partial)
+        os.replace(partial, build)
+    else:
+        duckdb.connect(str(build)).close()
+    return build
 
-    @contextmanager
-    def build_connection(self, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection to this run's build copy."""
-        con = duckdb.connect(
-            str(self.prepare_build(run_id)),
-            config={"memory_limit": settings.duckdb_memory_limit()},
+
+@contextmanager
+def build_connection(published: Path, run_id: str) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to this run's build copy."""
+    con = duckdb.connect(
+        str(prepare_build(published, run_id)),
+        config={"memory_limit": settings.duckdb_memory_limit()},
+    )
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def publish(published: Path, run_id: str) -> Path:
+    """Replace the published file with this run's build copy in one atomic rename."""
+    build = build_path(published, run_id)
+    if not build.exists():
+        raise FileNotFoundError(f"run {run_id} has no build copy at {build} to publish")
+    con = duckdb.connect(str(build))
+    try:
+        con.execute("checkpoint")
+    finally:
+        con.close()
+    base = json.loads(_base_note(build).read_text())
+    if file_identity(published) != base:
+        raise RuntimeError(
+            f"{published} was published by another run after run {run_id} copied it; "
+            "not overwriting that run's work. Run again to build on top of it."
         )
-        try:
-            yield con
-        finally:
-            con.close()
+    published.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build, published)
+    _base_note(build).unlink(missing_ok=True)
+    return published
 
-    def publish(self, run_id: str) -> Path:
-        """Replace the published file with this run's build copy in one atomic rename."""
-        build = self.build_path(run_id)
-        if not build.exists():
-            raise FileNotFoundError(f"run {run_id} has no build copy at {build} to publish")
-        con = duckdb.connect(str(build))
-        try:
-            con.execute("checkpoint")
-        finally:
-            con.close()
-        published = self.published_path()
-        base = json.loads(_base_note(build).read_text())
-        if file_identity(published) != base:
-            raise RuntimeError(
-                f"{published} was published by another run after run {run_id} copied it; "
-                "not overwriting that run's work. Run again to build on top of it."
-            )
-        published.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(build, published)
-        _base_note(build).unlink(missing_ok=True)
-        return published
 
-    @contextmanager
-    def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection to the published file, as readers open it."""
-        con = duckdb.connect(str(self.published_path()), read_only=True)
-        try:
-            yield con
-        finally:
-            con.close()
+@contextmanager
+def read_published(published: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the published file, as readers open it."""
+    con = duckdb.connect(str(published), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _base_note(build: Path) -> Path:

@@ -408,11 +408,11 @@ def validate_warehouse(
 
 def docs_dir_for(warehouse: Path) -> Path:
     """Data Docs live beside the warehouse file they describe."""
-    return Path(warehouse).parent / "data_docs"
+    return settings.data_docs_dir(Path(warehouse))
 
 
 def default_docs_dir() -> Path:
-    return docs_dir_for(settings.warehouse_path())
+    return settings.data_docs_dir()
 
 
 def build_data_docs(

@@ -8,18 +8,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from support import SHIPPED_RAW
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-# `bench` is run from the repository root (`python -m bench`) and is not an installed package.
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from bench import report  # noqa: E402
-from bench.floor import build_floor, render  # noqa: E402
-from bench.measure import MB, TreeRssSampler, run_measured  # noqa: E402
-from bench.scenarios import latest_month_files, stage_rates  # noqa: E402
-
-SHIPPED_RAW = REPO_ROOT / "raw"
+# `bench` is not an installed package: pytest's `pythonpath` puts the repository root first.
+from bench import report
+from bench.floor import build_floor, render
+from bench.measure import MB, TreeRssSampler, run_measured
+from bench.scenarios import latest_month_files, stage_rates
 
 # A parent that starts a child which holds 200 MB, so only a sampler that follows descendants
 # sees it.

@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from support import REPO_ROOT
 
 pytestmark = pytest.mark.browser
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

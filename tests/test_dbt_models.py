@@ -8,19 +8,16 @@ import csv
 import datetime as dt
 import json
 import re
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_dbt
+from support import DBT_PROJECT, SHIPPED_RAW, run_dbt
 
 pytestmark = pytest.mark.pipeline
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-RAW = REPO_ROOT / "raw"
-PROJECT = REPO_ROOT / "dbt_models"
-DBT = Path(sys.executable).parent / "dbt"
+RAW = SHIPPED_RAW
+PROJECT = DBT_PROJECT
 PORTAL = "https://portal.igotkarmayogi.gov.in/app/toc/ext/"
 
 # dbt tests allowed to end in WARN on the shipped data, each with the reason it is not an error.

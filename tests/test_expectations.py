@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO_ROOT, SHIPPED_RAW
+from support import REPO_ROOT, SHIPPED_RAW
 
 from dagster_project.ingest.loader import LINEAGE_COLUMNS, ensure_raw_schema
 from dagster_project.ingest.sources import SOURCES, STATE_RANKING
@@ -353,13 +353,12 @@ def checks_for(with_dbt: bool) -> list:
 
 
 def run_with_checks(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, checks=None):
-    """The pipeline as conftest.materialize_into runs it, plus the Great Expectations checks."""
+    """The pipeline as support.materialize_into runs it, plus the Great Expectations checks."""
     from dagster_dbt import DbtCliResource
 
     from dagster_project.assets.publish import published_warehouse
     from dagster_project.assets.raw import raw_asset_checks, raw_assets
-    from dagster_project.resources import RawFiles
-    from dagster_project.warehouse import Warehouse
+    from dagster_project.resources import RawFiles, Warehouse
 
     checks = checks_for(with_dbt) if checks is None else checks
     assets = [*raw_assets, *raw_asset_checks, *checks, published_warehouse]
@@ -391,8 +390,7 @@ def test_every_suite_is_a_blocking_check_on_an_asset_of_the_pipeline():
     from dagster_project.assets.publish import published_warehouse
     from dagster_project.assets.quality import quality_checks
     from dagster_project.assets.raw import raw_assets
-    from dagster_project.resources import RawFiles
-    from dagster_project.warehouse import Warehouse
+    from dagster_project.resources import RawFiles, Warehouse
 
     defs = dg.Definitions(
         assets=[*raw_assets, dbt_models, published_warehouse],

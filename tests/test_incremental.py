@@ -5,8 +5,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import SHIPPED_RAW, materialize_into
-from test_operations import write_march
+from support import SHIPPED_RAW, materialize_into, write_march
 
 from dagster_project import run_inputs
 

@@ -1,6 +1,5 @@
 """Operating the pipeline: history across months, atomic publishing, reading during a run."""
 
-import csv
 import hashlib
 import json
 import os
@@ -14,14 +13,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, SHIPPED_RAW, materialize_into
+from support import (
+    ADDED_MDO,
+    REMOVED_MDO,
+    REPO_ROOT,
+    SHIPPED_RAW,
+    materialize_into,
+    write_march,
+)
 
 pytestmark = pytest.mark.pipeline
-
-FEBRUARY = "mdo/bihar_2026-02-25.csv"
-MARCH = "mdo/bihar_2026-03-31.csv"
-ADDED_MDO = "District Nalanda, Bihar"
-REMOVED_MDO = "Tourism Department Bihar"  # its own-named MDO row; Bihar Tourism stays
 
 
 def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
@@ -34,26 +35,6 @@ def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def write_march(raw: Path) -> None:
-    """A second month: every figure of February's 11-cell rows +10 onboarded and +5 active,
-    one MDO added and one removed. Ragged rows and the printed total stay out of it."""
-    with (raw / FEBRUARY).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    header, body = rows[0], [r for r in rows[1:] if len(r) == 11 and (r[0] or r[1])]
-    march = [header]
-    for row in body:
-        if row[1] == REMOVED_MDO:
-            continue
-        changed = list(row)
-        changed[2] = str(int(row[2]) + 10)
-        changed[3] = str(int(row[3]) + 5)
-        march.append(changed)
-    march.append(["General Administration Department Bihar", ADDED_MDO, "40", "20", "10",
-                  "100", "50", "30.5", "40", "30", "75.00%"])  # fmt: skip
-    with (raw / MARCH).open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(march)
 
 
 @pytest.fixture(scope="module")

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, materialize_into, run_dbt
+from support import DBT_PROJECT, materialize_into, run_dbt
 
 from dagster_project.report import findings_section
 
 pytestmark = pytest.mark.pipeline
 
-PROJECT = REPO_ROOT / "dbt_models"
+PROJECT = DBT_PROJECT
 DBT = Path(sys.executable).parent / "dbt"
 BIHAR = "mdo/bihar_2026-02-25.csv"
 BIPARD = "Bihar Institute of Public Administration and Rural Development (BIPARD), Bihar"

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-from conftest import SHIPPED_RAW, materialize_into
+from support import SHIPPED_RAW, materialize_into
 
 pytestmark = pytest.mark.pipeline
 

@@ -2,11 +2,11 @@
 
 import csv
 from collections import Counter
-from pathlib import Path
 
 import pytest
+from support import SHIPPED_RAW
 
-RAW = Path(__file__).parents[1] / "raw"
+RAW = SHIPPED_RAW
 
 
 def read_rows(rel: str) -> list[list[str]]:

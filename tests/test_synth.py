@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REPO_ROOT, SHIPPED_RAW, materialize_into
+from support import REPO_ROOT, SHIPPED_RAW, materialize_into
 
 from dagster_project.ingest.discovery import discover
 from synth import Parameters, generate

@@ -3,7 +3,7 @@
 import duckdb
 import pytest
 
-from dagster_project.warehouse import Warehouse
+from dagster_project.resources import Warehouse
 
 pytestmark = pytest.mark.unit
 

@@ -7,15 +7,14 @@ warehouse was built, or when the run is tagged for a full refresh (`make run FOR
 """
 
 import json
-import sys
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
-from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
-from dagster_project import settings
+from dagster_project.dbt_project import dbt_project
+from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import (
     DBT_CODE_GLOBS,
     code_fingerprint,
@@ -23,19 +22,6 @@ from dagster_project.run_inputs import (
     last_dbt_code,
     record_dbt_build,
 )
-from dagster_project.warehouse import Warehouse
-
-dbt_project = DbtProject(
-    project_dir=settings.DBT_PROJECT_DIR, profiles_dir=settings.DBT_PROJECT_DIR
-)
-dbt_project.prepare_if_dev()
-
-
-def dbt_cli() -> DbtCliResource:
-    """dbt from this interpreter's environment, whatever PATH says: the pinned dbt-core."""
-    return DbtCliResource(
-        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-    )
 
 
 class WarehouseTranslator(DagsterDbtTranslator):

@@ -4,8 +4,8 @@ import dagster as dg
 
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.raw import raw_assets
+from dagster_project.resources import Warehouse
 from dagster_project.run_log import record_publishing_run
-from dagster_project.warehouse import Warehouse
 
 PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
 

@@ -16,8 +16,8 @@ Every check also renders its results into the Data Docs site beside the warehous
 
 import dagster as dg
 
+from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import files_to_validate, is_full_refresh_wanted
-from dagster_project.warehouse import Warehouse
 from expectations.runner import (
     FailedExpectation,
     Suite,

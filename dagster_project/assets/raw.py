@@ -13,8 +13,7 @@ from dagster_project.ingest.discovery import discover
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import FileLoad, ensure_raw_schema, load_source
 from dagster_project.ingest.sources import SOURCES, Source
-from dagster_project.resources import RawFiles
-from dagster_project.warehouse import Warehouse
+from dagster_project.resources import RawFiles, Warehouse
 
 PREVIEW_ROWS = 5
 

@@ -1,0 +1,117 @@
+"""What the tests share besides fixtures: the repository's paths, running the pipeline and dbt
+against temporary files, and a second month of the shipped MDO report.
+
+Tests import these from here (`from support import ...`); fixtures stay in conftest.py.
+"""
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dagster_project.settings import DBT_PROJECT_DIR, DEFAULT_RAW_DIR, REPO_ROOT
+
+SHIPPED_RAW = DEFAULT_RAW_DIR
+DBT_PROJECT = DBT_PROJECT_DIR
+DBT = Path(sys.executable).parent / "dbt"
+
+# The shipped MDO report, and the second month `write_march` derives from it.
+FEBRUARY = "mdo/bihar_2026-02-25.csv"
+MARCH = "mdo/bihar_2026-03-31.csv"
+ADDED_MDO = "District Nalanda, Bihar"
+REMOVED_MDO = "Tourism Department Bihar"  # its own-named MDO row; Bihar Tourism stays
+
+__all__ = [
+    "ADDED_MDO",
+    "DBT",
+    "DBT_PROJECT",
+    "FEBRUARY",
+    "MARCH",
+    "REMOVED_MDO",
+    "REPO_ROOT",
+    "SHIPPED_RAW",
+    "materialize_into",
+    "run_dbt",
+    "write_march",
+]
+
+
+def materialize_into(
+    raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, with_quality: bool = True
+):
+    """Run the pipeline's own assets and checks against a given raw folder and warehouse file.
+
+    Without dbt the run loads the raw files and publishes them, which is all the ingestion tests
+    need; with dbt it is the full-refresh job. Tests about history and publishing may leave out
+    the Great Expectations checks, which they do not exercise, to save their time.
+    """
+    import dagster as dg
+
+    from dagster_project.assets.dbt import dbt_models
+    from dagster_project.assets.publish import published_warehouse
+    from dagster_project.assets.quality import quality_checks, raw_quality_checks
+    from dagster_project.assets.raw import raw_asset_checks, raw_assets
+    from dagster_project.resources import RawFiles, Warehouse, dbt_cli
+
+    assets = [*raw_assets, *raw_asset_checks, published_warehouse]
+    if with_dbt:
+        assets.append(dbt_models)
+    if with_quality:
+        assets += quality_checks if with_dbt else raw_quality_checks
+    return dg.materialize(
+        assets,
+        resources={
+            "warehouse": Warehouse(path=str(warehouse)),
+            "raw_files": RawFiles(root=str(raw_dir)),
+            "dbt": dbt_cli(),
+        },
+        raise_on_error=False,
+    )
+
+
+def run_dbt(*args: str, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
+    """The venv's dbt against a given warehouse file, with its artifacts in `target`."""
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    return subprocess.run(
+        [
+            str(DBT),
+            *args,
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+            "--target-path",
+            str(target),
+            "--log-path",
+            str(target / "logs"),
+            "--vars",
+            json.dumps({"warehouse_path": str(warehouse)}),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def write_march(raw: Path) -> None:
+    """A second month: every figure of February's 11-cell rows +10 onboarded and +5 active,
+    one MDO added and one removed. Ragged rows and the printed total stay out of it."""
+    with (raw / FEBRUARY).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    header, body = rows[0], [r for r in rows[1:] if len(r) == 11 and (r[0] or r[1])]
+    march = [header]
+    for row in body:
+        if row[1] == REMOVED_MDO:
+            continue
+        changed = list(row)
+        changed[2] = str(int(row[2]) + 10)
+        changed[3] = str(int(row[3]) + 5)
+        march.append(changed)
+    march.append(["General Administration Department Bihar", ADDED_MDO, "40", "20", "10",
+                  "100", "50", "30.5", "40", "30", "75.00%"])  # fmt: skip
+    with (raw / MARCH).open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(march)
