@@ -27,7 +27,7 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
-components.sidebar_status()
 # A page stops at the first mart it cannot read; this says why and what to run.
 with components.explain_unavailable():
+    components.sidebar_status()
     page.run()

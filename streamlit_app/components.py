@@ -187,8 +187,6 @@ def explain_unavailable() -> Iterator[None]:
         yield
     except warehouse.WarehouseMissing as missing:
         st.info(missing.message, icon=":material/database:")
-    except warehouse.MartMissing as missing:
-        st.warning(missing.message, icon=":material/construction:")
     except warehouse.WarehouseUnavailable as unavailable:
         st.error(unavailable.message, icon=":material/error:")
 

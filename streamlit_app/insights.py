@@ -145,10 +145,13 @@ def _quickest(in_band: pd.DataFrame, domain: str, flag: str) -> pd.Series | None
     return courses.sort_values(["duration_minutes", "serial_no"]).iloc[0]
 
 
-def courses_takeaway(deadline: Deadline, pairs: pd.DataFrame) -> str:
+NO_DUE_DATE = "The loaded mandates set no due date for the AI and Cybersecurity courses."
+
+
+def courses_takeaway(deadline: Deadline | None, pairs: pd.DataFrame) -> str:
     """The deadline, then how little time the mandate needs: '…; the quickest AI + Cybersecurity
     pair takes 1h 42m (0-9 years) to 2h 31m (MTS and equivalent).'"""
-    sentence = deadline.sentence()
+    sentence = deadline.sentence() if deadline else NO_DUE_DATE
     timed = pairs.dropna(subset=["total_minutes"]).sort_values("total_minutes")
     if timed.empty:
         return sentence

@@ -1,15 +1,16 @@
-"""The 31 March 2026 course mandate: how long is left, in words an office can act on.
+"""The AI/Cybersecurity course mandate: how long is left, in words an office can act on.
 
 Karmayogi Bharat's letter of 20 January 2026 asks every employee for at least one AI and one
-Cybersecurity course from Annexure 3 by 31 March 2026; the Bihar WRD memo asks for two to three.
+Cybersecurity course from Annexure 3; the Bihar WRD memo asks for two to three. The due date is
+the letters', as loaded from raw/reference/mandates.csv into `marts.course_recommendation`.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from streamlit_app.formatting import long_date
+import pandas as pd
 
-MANDATE_DUE = dt.date(2026, 3, 31)  # used only if the marts do not carry the due date
+from streamlit_app.formatting import long_date
 
 # Tests (and anyone rehearsing a meeting) can set the date the page treats as today.
 TODAY_KEY = "mandate_today"
@@ -45,3 +46,10 @@ class Deadline:
         if self.days_left == 0:
             return f"The deadline is today, {due}."
         return f"{self.short().capitalize()} to the deadline of {due}."
+
+
+def mandate_due(recommended: pd.DataFrame) -> dt.date | None:
+    """The date by which an employee must have done both courses: the later of the AI and the
+    Cybersecurity due dates in `marts.course_recommendation`, or None if no mandate sets one."""
+    due_dates = recommended["mandate_due_date"].dropna()
+    return None if due_dates.empty else pd.Timestamp(due_dates.max()).date()

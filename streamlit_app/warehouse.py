@@ -11,7 +11,6 @@ Only the `marts` schema is read, and values only ever reach SQL as bound paramet
 """
 
 import datetime as dt
-import os
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -20,10 +19,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
+from dagster_project import settings
 from streamlit_app.formatting import INDIA
-
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_WAREHOUSE = REPO_ROOT / "warehouse" / "igot.duckdb"
 
 # A lock error means someone opened the published file for writing (a person with the duckdb
 # CLI, say; the pipeline never does). Such holds are usually brief, so try a few times.
@@ -47,21 +44,14 @@ class WarehouseMissing(WarehouseUnavailable):
         )
 
 
-class MartMissing(WarehouseUnavailable):
-    def __init__(self, mart: str):
-        self.mart = mart
-        super().__init__(
-            f"`marts.{mart}` is not built yet — run `make run` to build it, then reload "
-            "this page. (The pipeline may not produce this mart yet.)"
-        )
-
-
 class MartIncompatible(WarehouseUnavailable):
+    """The published marts are not the ones this dashboard's pipeline version builds."""
+
     def __init__(self, detail: str):
         super().__init__(
-            "The published marts do not have the columns this dashboard expects; the warehouse "
-            f"was probably built by an older version of the pipeline. Run `make run` to rebuild "
-            f"it. Details: {detail}"
+            "The published marts do not have the tables or columns this dashboard expects; the "
+            "warehouse was probably built by an older version of the pipeline. Run `make run` "
+            f"to rebuild it. Details: {detail}"
         )
 
 
@@ -83,9 +73,14 @@ class FileIdentity(NamedTuple):
 
 
 def warehouse_path() -> Path:
-    """The published warehouse (IGOT_WAREHOUSE, default warehouse/igot.duckdb), read per call
-    so that tests and users can point a running app elsewhere."""
-    return Path(os.environ.get("IGOT_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
+    """The published warehouse, as the pipeline's settings say, read per call so that tests and
+    users can point a running app elsewhere."""
+    return settings.warehouse_path()
+
+
+def data_docs_index() -> Path:
+    """The front page of the Data Docs the pipeline's checks write beside the warehouse."""
+    return settings.data_docs_dir(warehouse_path()) / "index.html"
 
 
 def identity(path: Path) -> FileIdentity | None:
@@ -143,26 +138,16 @@ def mart_names() -> set[str]:
     return set(names["table_name"])
 
 
-def has_mart(mart: str) -> bool:
-    return mart in mart_names()
-
-
 def require(*marts: str) -> None:
-    """Stop the page with a clear message unless the warehouse and these marts exist."""
+    """Stop the page with a clear message unless the warehouse and these marts exist.
+
+    Every run builds every mart (their columns are dbt contracts), so a missing one means a
+    warehouse from another version of the pipeline.
+    """
     present = mart_names()
     for mart in marts:
         if mart not in present:
-            raise MartMissing(mart)
-
-
-def mart_columns(mart: str) -> list[str]:
-    """A mart's columns in order, for the few places that adapt to optional columns."""
-    columns = query(
-        "select column_name from information_schema.columns "
-        "where table_schema = 'marts' and table_name = ? order by ordinal_position",
-        [mart],
-    )
-    return list(columns["column_name"])
+            raise MartIncompatible(f"`marts.{mart}` is missing.")
 
 
 def published_at() -> dt.datetime | None:
@@ -176,8 +161,6 @@ def published_at() -> dt.datetime | None:
 
 def holds_synthetic_data() -> bool:
     """Whether any MDO row came from the synthetic data generator, not a delivered report."""
-    if "data_origin" not in mart_columns("mdo_snapshot"):
-        return False
     found = query("select count(*) from marts.mdo_snapshot where data_origin = 'synthetic'")
     return bool(found.iloc[0, 0])
 
@@ -185,8 +168,6 @@ def holds_synthetic_data() -> bool:
 def home_state() -> str | None:
     """The state whose MDO reports are loaded (the latest one, if several are): the dashboard
     is opened by that state's officers, so it is what every state selector starts on."""
-    if not has_mart("department_summary"):
-        return None
     latest = query(
         "select state from marts.department_summary order by snapshot_date desc, state limit 1"
     )

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import REPO_ROOT
 
 from streamlit_app import insights, warehouse
 from streamlit_app.formatting import (
@@ -36,7 +37,6 @@ from streamlit_app.formatting import (
 )
 from streamlit_app.mandate import TODAY_KEY, Deadline
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 APP = str(REPO_ROOT / "streamlit_app" / "app.py")
 PAGES = {
     "state_ranking": "app_pages/state_ranking.py",
@@ -330,8 +330,9 @@ def test_missing_warehouse_and_missing_marts_raise_what_to_do(tmp_path, monkeypa
     with pytest.raises(warehouse.WarehouseMissing, match="make run"):
         warehouse.query("select 1")
     monkeypatch.setenv("IGOT_WAREHOUSE", str(small_warehouse(tmp_path / "igot.duckdb", 1.0)))
-    with pytest.raises(warehouse.MartMissing, match="not built yet"):
+    with pytest.raises(warehouse.MartIncompatible, match=r"`marts\.org_mapping_issues` is missing"):
         warehouse.require("state_ranking", "org_mapping_issues")
+    warehouse.require("state_ranking")
     with pytest.raises(warehouse.MartIncompatible, match="make run"):
         warehouse.query("select no_such_column from marts.state_ranking")
 
@@ -375,16 +376,20 @@ def test_without_a_warehouse_every_page_says_to_run_make_run(page, tmp_path, mon
 
 @pytest.mark.unit
 @pytest.mark.parametrize("page", list(PAGES))
-def test_a_page_whose_mart_is_not_built_says_so(page, tmp_path, monkeypatch):
-    empty = tmp_path / "igot.duckdb"
-    con = duckdb.connect(str(empty))
+def test_a_page_on_a_warehouse_without_its_mart_names_it_and_says_to_rebuild(
+    page, tmp_path, monkeypatch
+):
+    """Every run builds every mart, so a missing one means a warehouse from another version."""
+    other_version = tmp_path / "igot.duckdb"
+    con = duckdb.connect(str(other_version))
     con.execute("create schema marts")
+    con.execute("create table marts.mdo_snapshot (data_origin varchar)")
     con.close()
-    monkeypatch.setenv("IGOT_WAREHOUSE", str(empty))
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(other_version))
     app = open_page(page)
-    assert app.warning[0].value.startswith(
-        f"`marts.{FIRST_MART[page]}` is not built yet — run `make run`"
-    )
+    message = app.error[0].value
+    assert f"`marts.{FIRST_MART[page]}` is missing" in message
+    assert "older version of the pipeline. Run `make run`" in message
 
 
 # --- every page on the shipped warehouse ----------------------------------------------------
@@ -463,19 +468,9 @@ def test_departments_page_matches_the_marts(shipped):
 
 
 @pytest.mark.pipeline
-def test_org_mapping_review_page_lists_findings_or_says_the_mart_is_not_built(shipped):
+def test_org_mapping_review_page_lists_the_open_findings(shipped):
     app = open_page("org_mapping_review")
-    built = not mart(
-        shipped,
-        "select 1 from information_schema.tables "
-        "where table_schema = 'marts' and table_name = 'org_mapping_issues'",
-    ).empty
-    if not built:
-        assert app.warning[0].value.startswith(
-            "`marts.org_mapping_issues` is not built yet — run `make run`"
-        )
-        return
-    findings = mart(shipped, "select * from marts.org_mapping_issues")
+    findings = mart(shipped, "select * from marts.org_mapping_issues where is_open")
     assert app.multiselect(key="review_types").value  # every type chosen to begin with
     assert app.multiselect(key="review_severities").value
     shown = app.dataframe[-1].value
@@ -539,8 +534,10 @@ def test_data_status_page_shows_the_last_publishing_run(shipped):
     )
     shown = app.dataframe[-1].value
     assert sorted(shown["mart"]) == sorted(marts["table_name"])
-    if not {"source_files", "data_status"} & set(marts["table_name"]):
-        assert "`marts.source_files`) are not built yet — run `make run`" in texts(app)
+    sources = mart(shipped, "select * from marts.source_files")
+    assert len(app.dataframe[0].value) == len(sources) > 0
+    # The run's quality checks wrote their Data Docs beside the warehouse; the page links them.
+    assert (shipped.parent / "data_docs" / "index.html").as_uri() in texts(app)
 
 
 @pytest.mark.pipeline

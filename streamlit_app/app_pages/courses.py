@@ -1,4 +1,5 @@
-"""Courses: the catalogue, and the quickest way to meet the 31 March 2026 AI/Cybersecurity ask."""
+"""Courses: the catalogue, and the quickest way to meet the AI/Cybersecurity mandate by its due
+date."""
 
 import datetime as dt
 
@@ -7,37 +8,43 @@ import streamlit as st
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
 from streamlit_app.formatting import MISSING, duration, indian_number, long_date, short_date
-from streamlit_app.mandate import MANDATE_DUE, TODAY_KEY, Deadline
+from streamlit_app.mandate import TODAY_KEY, Deadline, mandate_due
 
 components.page_header(
     "Courses",
-    "Which courses meet the 31 March 2026 mandate fastest for each experience band? "
-    "Karmayogi Bharat asks every employee for at least one AI and one Cybersecurity course "
-    "from Annexure 3; the Bihar WRD memo asks each officer for two to three.",
+    "Which courses meet the mandate fastest for each experience band? Karmayogi Bharat asks "
+    "every employee for at least one AI and one Cybersecurity course from Annexure 3; the "
+    "Bihar WRD memo asks each officer for two to three.",
 )
 warehouse.require("course_recommendation", "course_catalogue")
 
 recommended = warehouse.query(
     "select * from marts.course_recommendation order by domain, experience_band, serial_no"
 )
-due_dates = recommended["mandate_due_date"].dropna() if "mandate_due_date" in recommended else []
-due = due_dates.max().date() if len(due_dates) else MANDATE_DUE
+due = mandate_due(recommended)
 today = st.session_state.get(TODAY_KEY) or dt.date.today()
-deadline = Deadline(due=due, today=today)
+deadline = Deadline(due=due, today=today) if due else None
 pairs = insights.quickest_pairs(recommended)
 bands = pairs["experience_band"].tolist()
+
+
+def deadline_card(deadline: Deadline | None) -> Card:
+    if deadline is None:
+        return Card("Due date", MISSING, help="The loaded mandates set none.")
+    return Card(
+        f"Days left to {short_date(deadline.due)}",
+        "Passed" if deadline.passed else deadline.short(),
+        help=f"Counted from {long_date(deadline.today)}; the letters ask for completion by "
+        f"{long_date(deadline.due)}.",
+    )
+
 
 components.takeaway(insights.courses_takeaway(deadline, pairs))
 catalogue = warehouse.query("select * from marts.course_catalogue order by course_name")
 quickest = pairs.dropna(subset=["total_minutes"]).sort_values("total_minutes")
 components.metric_cards(
     [
-        Card(
-            f"Days left to {short_date(due)}",
-            "Passed" if deadline.passed else deadline.short(),
-            help=f"Counted from {long_date(today)}; both letters ask for completion by "
-            f"{long_date(due)}.",
-        ),
+        deadline_card(deadline),
         Card(
             "Quickest AI + Cyber pair",
             duration(quickest["total_minutes"].iloc[0]) if not quickest.empty else MISSING,
@@ -51,10 +58,10 @@ components.metric_cards(
         Card("Courses in the catalogue", indian_number(len(catalogue))),
     ]
 )
-if deadline.passed:
+if deadline and deadline.passed:
     st.warning(
-        f"Deadline passed: the mandate was due by {long_date(due)}. The quickest pairs below "
-        "are still the fastest way for anyone who has not yet complied.",
+        f"Deadline passed: the mandate was due by {long_date(deadline.due)}. The quickest pairs "
+        "below are still the fastest way for anyone who has not yet complied.",
         icon=":material/event_busy:",
     )
 

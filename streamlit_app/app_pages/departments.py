@@ -20,7 +20,7 @@ components.page_header(
     "Onboarding, activation, completion and pass rates department by department, from the "
     "state's MDO report: which departments lag, and which of their MDOs.",
 )
-warehouse.require("department_summary", "mdo_snapshot")
+warehouse.require("department_summary", "department_trend", "mdo_snapshot")
 
 states = warehouse.query("select distinct state from marts.department_summary order by state")[
     "state"
@@ -61,21 +61,17 @@ totals = departments[
 ].sum()
 lagging = insights.laggards(departments)
 
-# Month-over-month change, where the state has an earlier report (marts.department_trend).
-trend = (
-    warehouse.query(
-        "select * from marts.department_trend where state = ? and snapshot_date = ? "
-        "and previous_snapshot_date is not null",
-        [state, snapshot],
-    )
-    if warehouse.has_mart("department_trend")
-    else None
+# Month-over-month change, where the state has an earlier report.
+trend = warehouse.query(
+    "select * from marts.department_trend where state = ? and snapshot_date = ? "
+    "and previous_snapshot_date is not null",
+    [state, snapshot],
 )
 
 
 def change(measure: str, department: str | None = None) -> str | None:
     """'+1,234 since 31 Jan 2026' for a card, or nothing without an earlier report."""
-    if trend is None or trend.empty:
+    if trend.empty:
         return None
     rows = trend if department is None else trend.loc[trend["department"] == department]
     if rows.empty:

@@ -19,18 +19,9 @@ components.page_header(
 )
 warehouse.require("org_mapping_issues")
 
-# Findings a person has already decided on are suppressed by the pipeline; if the mart also
-# keeps them with a status, show only the open ones.
-columns = warehouse.mart_columns("org_mapping_issues")
-if "is_open" in columns:
-    open_only = "is_open"
-elif "status" in columns:
-    open_only = "coalesce(lower(status), 'open') = 'open'"
-else:
-    open_only = "true"
-
+# The mart keeps decided findings too (with their decision); this page is the open ones.
 states = warehouse.query(
-    f"select distinct state from marts.org_mapping_issues where {open_only} order by state"
+    "select distinct state from marts.org_mapping_issues where is_open order by state"
 )["state"].tolist()
 if not states:
     components.takeaway("No open findings: every MDO is mapped as expected, or reviewed.")
@@ -41,7 +32,7 @@ state = state_column.selectbox(
     "State", states, index=states.index(home) if home in states else 0, key="review_state"
 )
 snapshots = warehouse.query(
-    f"select distinct snapshot_date from marts.org_mapping_issues where state = ? and {open_only} "
+    "select distinct snapshot_date from marts.org_mapping_issues where state = ? and is_open "
     "order by snapshot_date desc",
     [state],
 )["snapshot_date"].tolist()
@@ -50,7 +41,7 @@ snapshot = snapshot_column.selectbox(
 )
 
 findings = warehouse.query(
-    f"select * from marts.org_mapping_issues where state = ? and snapshot_date = ? and {open_only} "
+    "select * from marts.org_mapping_issues where state = ? and snapshot_date = ? and is_open "
     "order by case severity when 'error' then 0 else 1 end, issue_type, department, mdo_name",
     [state, snapshot],
 )
@@ -95,7 +86,7 @@ search = search_column.text_input(
 
 # The filters go to SQL as bound parameters, never into the SQL text.
 shown = warehouse.query(
-    f"select * from marts.org_mapping_issues where state = ? and snapshot_date = ? and {open_only} "
+    "select * from marts.org_mapping_issues where state = ? and snapshot_date = ? and is_open "
     "and list_contains(?, issue_type) and list_contains(?, severity) "
     "and (? = '' or coalesce(department, '') ilike '%' || ? || '%' "
     "     or coalesce(mdo_name, '') ilike '%' || ? || '%') "
@@ -113,7 +104,7 @@ leading = [
     "first_seen",
     "last_seen",
 ]
-ordered = [column for column in leading if column in shown.columns] + [
+ordered = leading + [
     column
     for column in shown.columns
     if column not in leading and column not in {"state", "snapshot_date"}
