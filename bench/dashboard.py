@@ -18,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from dagster_project.settings import REPO_ROOT
+
 APP = REPO_ROOT / "streamlit_app" / "app.py"
 # The default page first (it is what `app.run()` shows), then the others by their script.
 PAGES = {

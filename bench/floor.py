@@ -13,9 +13,10 @@ from pathlib import Path
 
 import duckdb
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from dagster_project.settings import DBT_PROJECT_DIR
+
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
-SEEDS_DIR = REPO_ROOT / "dbt_models" / "seeds"
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 # Tables whose row counts the floor reports, in the order they are built.
 COUNTED_TABLES = (

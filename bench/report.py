@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 
 from bench.measure import MB
+from dagster_project.settings import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 KNOWN_SIZES = ("small", "medium", "large")
 STAGES = ("ingest", "dbt", "checks", "publish")

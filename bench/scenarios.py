@@ -19,12 +19,12 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import Measured, run_measured
+from dagster_project.settings import DBT_PROJECT_DIR as DBT_PROJECT
+from dagster_project.settings import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
 DAGSTER_YAML = REPO_ROOT / "dagster_project" / "dagster.yaml"
-DBT_PROJECT = REPO_ROOT / "dbt_models"
 # A delivered file's date: '<name>_<YYYY-MM-DD>[_synthetic].<ext>'.
 DATED_FILE = re.compile(r"_(\d{4}-\d{2}-\d{2})(?:_synthetic)?\.[A-Za-z]+$")
 
