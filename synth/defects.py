@@ -159,7 +159,44 @@ def _slot_count(expected: float) -> tuple[int, float]:
 
 def plan_slots(structure: StateStructure, seed: int) -> list[Slot]:
     """Every defect slot of a state, with disjoint pools of candidate rows."""
+    # One random stream, drawn from in this order: the output depends on it.
     rng = stream(seed, structure.state.slug, structure.mdos, "defect slots")
+    expected = _expected_defects(structure)
+    pools = _CandidatePools(structure, rng)
+    counts = {kind: _slot_count(expected.get(kind, 0)) for kind in SLOT_ORDER}
+    district_slots = sum(counts[kind][0] for kind in PER_DISTRICT)
+    districts = len(structure.district_rows)
+    district_pool = max(1, min(POOL_SIZE, districts // max(1, district_slots)))
+    slots = []
+    for kind in SLOT_ORDER:
+        count, chance = counts[kind]
+        pool_size = district_pool if kind in PER_DISTRICT else POOL_SIZE
+        for number in range(count):
+            pool = pools.take(kind, pool_size)
+            if pool:
+                phase = rng.randrange(PERIODS[kind])
+                slots.append(Slot(kind, number, phase, chance, tuple(pool)))
+    return slots
+
+
+# The order slots are planned in: the department-level kinds first, as they take whole
+# departments, then the kinds whose eligible rows are scarcest.
+SLOT_ORDER = [
+    MERGED_DEPARTMENT,
+    NEAR_DUPLICATE_DEPARTMENT,
+    SUSPECT_PARENT,
+    MERGED_MDO,
+    ORPHAN,
+    DUPLICATE_MDO,
+    IMPOSSIBLE_FIGURES,
+    UNPARSED_ROW,
+    DISTRICT_UNDER_DEPARTMENT,
+    DISTRICT_UNDER_DISTRICT,
+]
+
+
+def _expected_defects(structure: StateStructure) -> dict[str, float]:
+    """How many defects of each kind a file of this state should carry on average."""
     rows = structure.mdos
     expected = {kind: rate * rows / 100 for kind, rate in PER_100_ROWS.items()}
     departments = len(structure.departments)
@@ -168,81 +205,76 @@ def plan_slots(structure: StateStructure, seed: int) -> list[Slot]:
     expected.update({kind: rate * districts for kind, rate in PER_DISTRICT.items()})
     if districts < 2:
         expected[DISTRICT_UNDER_DISTRICT] = 0
+    return expected
 
-    used: set[int] = set()
-    subordinates = structure.subordinate_rows()
-    rng.shuffle(subordinates)
-    with_others = [
-        i for i, kind in enumerate(structure.kinds) if kind in (DEPARTMENT, BODY, OFFICE)
-    ]
-    rng.shuffle(with_others)
-    targets = structure.params["target"]
-    median = float(np.median(targets))
-    small = [i for i in with_others if targets[i] <= median]
-    district_rows = list(structure.district_rows)
-    rng.shuffle(district_rows)
-    department_order = list(range(departments))
-    rng.shuffle(department_order)
-    used_departments: set[int] = set()
 
-    def suspect_candidate(i: int) -> bool:
-        mine = structure.domains[i]
+class _CandidatePools:
+    """The rows (or departments) each kind of defect may be planted in, in a shuffled order;
+    a row given to one slot's pool is given to no other."""
+
+    def __init__(self, structure: StateStructure, rng):
+        self.structure = structure
+        self.used: set[int] = set()
+        self.used_departments: set[int] = set()
+        subordinates = structure.subordinate_rows()
+        rng.shuffle(subordinates)
+        with_others = [
+            i for i, kind in enumerate(structure.kinds) if kind in (DEPARTMENT, BODY, OFFICE)
+        ]
+        rng.shuffle(with_others)
+        targets = structure.params["target"]
+        median = float(np.median(targets))
+        small = [i for i in with_others if targets[i] <= median]
+        district_rows = list(structure.district_rows)
+        rng.shuffle(district_rows)
+        self.department_order = list(range(len(structure.departments)))
+        rng.shuffle(self.department_order)
+        self.eligibility = {
+            ORPHAN: (subordinates, lambda i: True),
+            MERGED_MDO: (subordinates, self._not_named_district),
+            SUSPECT_PARENT: (subordinates, self._suspect_candidate),
+            DUPLICATE_MDO: (with_others, lambda i: True),
+            IMPOSSIBLE_FIGURES: (with_others, lambda i: True),
+            UNPARSED_ROW: (small, lambda i: True),
+            DISTRICT_UNDER_DEPARTMENT: (district_rows, lambda i: True),
+            DISTRICT_UNDER_DISTRICT: (district_rows, lambda i: True),
+        }
+
+    def _not_named_district(self, i: int) -> bool:
+        return not self.structure.names[i].lower().startswith("district")
+
+    def _suspect_candidate(self, i: int) -> bool:
+        """A row with a domain that some department with domains does not share."""
+        mine = self.structure.domains[i]
         return bool(mine) and any(
-            d.domains and not (d.domains & mine) for d in structure.departments
+            d.domains and not (d.domains & mine) for d in self.structure.departments
         )
 
-    eligibility = {
-        ORPHAN: (subordinates, lambda i: True),
-        MERGED_MDO: (subordinates, lambda i: not structure.names[i].lower().startswith("district")),
-        SUSPECT_PARENT: (subordinates, suspect_candidate),
-        DUPLICATE_MDO: (with_others, lambda i: True),
-        IMPOSSIBLE_FIGURES: (with_others, lambda i: True),
-        UNPARSED_ROW: (small, lambda i: True),
-        DISTRICT_UNDER_DEPARTMENT: (district_rows, lambda i: True),
-        DISTRICT_UNDER_DISTRICT: (district_rows, lambda i: True),
-    }
-    order = [
-        MERGED_DEPARTMENT,
-        NEAR_DUPLICATE_DEPARTMENT,
-        SUSPECT_PARENT,
-        MERGED_MDO,
-        ORPHAN,
-        DUPLICATE_MDO,
-        IMPOSSIBLE_FIGURES,
-        UNPARSED_ROW,
-        DISTRICT_UNDER_DEPARTMENT,
-        DISTRICT_UNDER_DISTRICT,
-    ]
-    counts = {kind: _slot_count(expected.get(kind, 0)) for kind in order}
-    district_slots = sum(counts[kind][0] for kind in PER_DISTRICT)
-    district_pool = max(1, min(POOL_SIZE, districts // max(1, district_slots)))
-    slots = []
-    for kind in order:
-        count, chance = counts[kind]
-        pool_size = district_pool if kind in PER_DISTRICT else POOL_SIZE
-        for number in range(count):
-            pool: list = []
-            if kind in (MERGED_DEPARTMENT, NEAR_DUPLICATE_DEPARTMENT):
-                for d in department_order:
-                    if len(pool) == POOL_SIZE:
-                        break
-                    carriers = [r for r in structure.departments[d].rows if r not in used]
-                    if d not in used_departments and carriers:
-                        used_departments.add(d)
-                        used.add(carriers[0])
-                        pool.append((d, carriers[0]))
-            else:
-                candidates, eligible = eligibility[kind]
-                for i in candidates:
-                    if len(pool) == pool_size:
-                        break
-                    if i not in used and eligible(i):
-                        used.add(i)
-                        pool.append(i)
-            if pool:
-                phase = rng.randrange(PERIODS[kind])
-                slots.append(Slot(kind, number, phase, chance, tuple(pool)))
-    return slots
+    def take(self, kind: str, pool_size: int) -> list:
+        if kind in (MERGED_DEPARTMENT, NEAR_DUPLICATE_DEPARTMENT):
+            return self._take_departments()
+        candidates, eligible = self.eligibility[kind]
+        pool: list = []
+        for i in candidates:
+            if len(pool) == pool_size:
+                break
+            if i not in self.used and eligible(i):
+                self.used.add(i)
+                pool.append(i)
+        return pool
+
+    def _take_departments(self) -> list[tuple[int, int]]:
+        """Up to POOL_SIZE unused departments, each with an unused row of it that carries it."""
+        pool: list[tuple[int, int]] = []
+        for d in self.department_order:
+            if len(pool) == POOL_SIZE:
+                break
+            carriers = [r for r in self.structure.departments[d].rows if r not in self.used]
+            if d not in self.used_departments and carriers:
+                self.used_departments.add(d)
+                self.used.add(carriers[0])
+                pool.append((d, carriers[0]))
+        return pool
 
 
 def plant(

@@ -10,7 +10,7 @@ Purnea, Bihar' under 'District Purnea, Bihar').
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -122,56 +122,121 @@ def build_structure(state: State, mdos: int, seed: int, seeds: ReviewSeeds) -> S
     """The state's departments and MDOs, `mdos` rows in all."""
     if mdos < MIN_MDOS:
         raise ValueError(f"at least {MIN_MDOS} MDOs per state are needed, not {mdos}")
+    # One random stream, drawn from in this order: the output depends on it.
     rng = stream(seed, state.slug, mdos, "structure")
     district_count = min(75, max(3, mdos // 20))
     district_office_count = min(district_count, mdos // 50)
-    department_limit = max(1, (mdos - district_count - district_office_count) * 55 // 100)
+    templates = _pick_templates(rng, mdos - district_count - district_office_count)
+    rows = _Rows(state)
+    departments = _add_departments(rows, templates, rng, seeds)
+    subordinate_count = mdos - len(rows.names) - district_count - district_office_count
+    office_templates = sum(len(t.offices) for t in templates) or 1
+    place_count = max(district_count, math.ceil(1.6 * subordinate_count / office_templates))
+    place_names = places(state, place_count, rng, seeds)
+    _add_subordinates(rows, departments, place_names, subordinate_count, rng)
+    district_rows = _add_districts(rows, place_names, district_count, district_office_count, rng)
+
+    domains = [seeds.domains(name, state.name) for name in rows.names]
+    params = _growth_parameters(state, rows.weights, rng)
+    return StateStructure(
+        state,
+        mdos,
+        departments,
+        district_rows,
+        rows.names,
+        rows.cells,
+        rows.kinds,
+        rows.department_of,
+        domains,
+        params,
+    )
+
+
+@dataclass
+class _Rows:
+    """The state's MDO rows as they are added, each MDO name once."""
+
+    state: State
+    names: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+    department_of: list[int] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+
+    def key(self, name: str) -> str:
+        return mdo_key(name, self.state.name)
+
+    def add(self, name: str, cell: str, kind: str, department: int, weight: float) -> bool:
+        """Add a row unless an MDO of the same name is listed already; say whether it was."""
+        key = self.key(name)
+        if key in self.keys:
+            return False
+        self.keys.add(key)
+        self.names.append(name)
+        self.cells.append(cell)
+        self.kinds.append(kind)
+        self.department_of.append(department)
+        self.weights.append(weight)
+        return True
+
+
+def _pick_templates(rng, rows_for_departments: int) -> list[DepartmentTemplate]:
+    """40 to 60 departments (fewer for a small report): the core ones, then a sample."""
+    department_limit = max(1, rows_for_departments * 55 // 100)
     department_count = min(rng.randint(40, 60), len(DEPARTMENTS), department_limit)
     core = [t for t in DEPARTMENTS if t.core]
     others = [t for t in DEPARTMENTS if not t.core]
     picked = set(core[:department_count])
     picked.update(rng.sample(others, max(0, department_count - len(picked))))
-    templates = [t for t in DEPARTMENTS if t in picked]
+    return [t for t in DEPARTMENTS if t in picked]
 
-    names: list[str] = []
-    cells: list[str] = []
-    kinds: list[str] = []
-    department_of: list[int] = []
-    weights: list[float] = []
-    keys: set[str] = set()
 
-    def add(name: str, cell: str, kind: str, department: int, weight: float) -> bool:
-        key = mdo_key(name, state.name)
-        if key in keys:
-            return False
-        keys.add(key)
-        names.append(name)
-        cells.append(cell)
-        kinds.append(kind)
-        department_of.append(department)
-        weights.append(weight)
-        return True
-
+def _add_departments(
+    rows: _Rows, templates: list[DepartmentTemplate], rng, seeds: ReviewSeeds
+) -> list[Department]:
+    """Each department's own row, its name printed with one of the suffix styles."""
+    state = rows.state
     departments: list[Department] = []
     for index, template in enumerate(templates):
         style = _weighted_choice(rng, SUFFIX_STYLES)
         cell = with_suffix(template.name, style, state)
-        own_row = len(names)
-        add(cell, cell, DEPARTMENT, index, template.weight * rng.lognormvariate(0, 0.6))
+        own_row = len(rows.names)
+        rows.add(cell, cell, DEPARTMENT, index, template.weight * rng.lognormvariate(0, 0.6))
         departments.append(
             Department(
                 template, cell, template.name, style, seeds.domains(cell, state.name), own_row, []
             )
         )
+    return departments
 
-    # Bodies and field offices: sampled by weight (big departments have more of them) from
-    # every body and every (office, place) pair, with enough places for the number of rows.
-    subordinate_count = mdos - len(names) - district_count - district_office_count
-    office_templates = sum(len(t.offices) for t in templates) or 1
-    place_count = max(district_count, math.ceil(1.6 * subordinate_count / office_templates))
-    place_names = places(state, place_count, rng, seeds)
+
+def _add_subordinates(
+    rows: _Rows, departments: list[Department], place_names: list[str], count: int, rng
+) -> None:
+    """Bodies and field offices: sampled by weight (big departments have more of them) from
+    every body and every (office, place) pair, with enough places for the number of rows."""
+    for index, _, name, kind in sorted(
+        _choose_subordinates(rows, departments, place_names, count, rng)
+    ):
+        weight = departments[index].template.weight
+        if kind == BODY:
+            weight *= 0.12 * rng.lognormvariate(0, 1.0)
+        else:
+            weight *= 0.02 * rng.lognormvariate(0, 0.9)
+        rows.add(name, departments[index].cell, kind, index, weight)
+        departments[index].rows.append(len(rows.names) - 1)
+
+
+def _choose_subordinates(
+    rows: _Rows, departments: list[Department], place_names: list[str], count: int, rng
+) -> list[tuple[int, bool, str, str]]:
+    """`count` distinct (department, is an office, name, kind), by weighted sampling without
+    replacement (each candidate keyed by random ** (1 / weight), the largest keys win)."""
+    state = rows.state
     candidates = []
-    for index, template in enumerate(templates):
+    for index, department in enumerate(departments):
+        template = department.template
         scale = math.sqrt(template.weight)
         for body in template.bodies:
             candidates.append((3 * scale, _fill(body, state), BODY, index))
@@ -182,37 +247,32 @@ def build_structure(state: State, mdos: int, seed: int, seeds: ReviewSeeds) -> S
         ((rng.random() ** (1 / w), n, kind, index) for w, n, kind, index in candidates),
         reverse=True,
     )
-    chosen, chosen_keys = [], set(keys)
+    chosen, chosen_keys = [], set(rows.keys)
     for _, name, kind, index in keyed:
-        if len(chosen) == subordinate_count:
+        if len(chosen) == count:
             break
-        if mdo_key(name, state.name) not in chosen_keys:
-            chosen_keys.add(mdo_key(name, state.name))
+        if rows.key(name) not in chosen_keys:
+            chosen_keys.add(rows.key(name))
             chosen.append((index, kind != BODY, name, kind))
-    for index, _, name, kind in sorted(chosen):
-        weight = departments[index].template.weight
-        if kind == BODY:
-            weight *= 0.12 * rng.lognormvariate(0, 1.0)
-        else:
-            weight *= 0.02 * rng.lognormvariate(0, 0.9)
-        add(name, departments[index].cell, kind, index, weight)
-        departments[index].rows.append(len(names) - 1)
+    return chosen
 
+
+def _add_districts(
+    rows: _Rows, place_names: list[str], district_count: int, office_count: int, rng
+) -> list[int]:
+    """Each district filed as its own parent, and offices under the first few; returns the
+    districts' rows."""
+    state = rows.state
     district_rows = []
     district_cells = [f"District {place}, {state.name}" for place in place_names[:district_count]]
     for cell in district_cells:
-        if add(cell, cell, DISTRICT, -1, 0.25 * rng.lognormvariate(0, 0.8)):
-            district_rows.append(len(names) - 1)
-    for place, cell in zip(place_names, district_cells[:district_office_count], strict=False):
+        if rows.add(cell, cell, DISTRICT, -1, 0.25 * rng.lognormvariate(0, 0.8)):
+            district_rows.append(len(rows.names) - 1)
+    for place, cell in zip(place_names, district_cells[:office_count], strict=False):
         for template in DISTRICT_OFFICES:
             weight = 0.08 * rng.lognormvariate(0, 0.8)
-            add(_fill(template, state, place), cell, DISTRICT_OFFICE, -1, weight)
-
-    domains = [seeds.domains(name, state.name) for name in names]
-    params = _growth_parameters(state, weights, rng)
-    return StateStructure(
-        state, mdos, departments, district_rows, names, cells, kinds, department_of, domains, params
-    )
+            rows.add(_fill(template, state, place), cell, DISTRICT_OFFICE, -1, weight)
+    return district_rows
 
 
 def _growth_parameters(state: State, weights: list[float], rng) -> dict[str, np.ndarray]:
