@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
 MANIFEST := dbt_models/target/manifest.json
 
-.PHONY: install browser run test app dagster lint synth bench clean
+.PHONY: install browser run test test-fast app dagster lint synth bench clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,11 @@ browser:
 
 test: install browser $(MANIFEST)
 	$(BIN)/pytest
+
+# The unit tests alone (pure helpers and single files, under a minute): for the edit loop.
+# `make test` still runs everything, and is what CI runs.
+test-fast: install $(MANIFEST)
+	$(BIN)/pytest -m unit
 
 app: install
 	STREAMLIT_CLIENT_TOOLBAR_MODE=viewer $(BIN)/streamlit run streamlit_app/app.py \
