@@ -101,24 +101,20 @@ def findings_takeaway(findings: pd.DataFrame) -> str:
 
 def band_order(recommended: pd.DataFrame) -> list[str]:
     """Experience bands in the mart's order (band_order: most experienced first)."""
-    if "band_order" in recommended.columns:
-        ordered = recommended.sort_values(["band_order", "experience_band"])
-        return list(dict.fromkeys(ordered["experience_band"]))
-    return sorted(recommended["experience_band"].unique())
+    ordered = recommended.sort_values(["band_order", "experience_band"])
+    return list(dict.fromkeys(ordered["experience_band"]))
 
 
 def quickest_pairs(recommended: pd.DataFrame) -> pd.DataFrame:
     """Per experience band, the shortest AI course and the shortest Cybersecurity course: the
-    quickest way for an employee in that band to meet the mandate.
-
-    The mart marks them (is_quickest_ai, is_quickest_cyber); where it does not, the shortest
-    course is taken, ties going to the lower serial number.
+    quickest way for an employee in that band to meet the mandate, as the mart marks them
+    (is_quickest_ai, is_quickest_cyber; ties go to the lower serial number).
     """
     rows = []
     for band in band_order(recommended):
         in_band = recommended.loc[recommended["experience_band"] == band]
-        ai = _quickest(in_band, "AI", "is_quickest_ai")
-        cyber = _quickest(in_band, "Cybersecurity", "is_quickest_cyber")
+        ai = _quickest(in_band, "is_quickest_ai")
+        cyber = _quickest(in_band, "is_quickest_cyber")
         rows.append(
             {
                 "experience_band": band,
@@ -135,14 +131,10 @@ def quickest_pairs(recommended: pd.DataFrame) -> pd.DataFrame:
     return pairs
 
 
-def _quickest(in_band: pd.DataFrame, domain: str, flag: str) -> pd.Series | None:
-    courses = in_band.loc[in_band["domain"].str.lower() == domain.lower()]
-    if flag in courses.columns and courses[flag].fillna(False).astype(bool).any():
-        courses = courses.loc[courses[flag].fillna(False).astype(bool)]
-    courses = courses.dropna(subset=["duration_minutes"])
-    if courses.empty:
-        return None
-    return courses.sort_values(["duration_minutes", "serial_no"]).iloc[0]
+def _quickest(in_band: pd.DataFrame, flag: str) -> pd.Series | None:
+    """The band's course the mart flags, or None where no course of the domain has a length."""
+    flagged = in_band.loc[in_band[flag]]
+    return None if flagged.empty else flagged.iloc[0]
 
 
 NO_DUE_DATE = "The loaded mandates set no due date for the AI and Cybersecurity courses."

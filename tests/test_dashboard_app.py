@@ -35,7 +35,7 @@ from streamlit_app.formatting import (
     short_date,
     utc_to_india,
 )
-from streamlit_app.mandate import TODAY_KEY, Deadline
+from streamlit_app.mandate import TODAY_KEY, Deadline, mandate_due
 
 APP = str(REPO_ROOT / "streamlit_app" / "app.py")
 PAGES = {
@@ -200,6 +200,23 @@ def test_deadline_sentence_says_how_long_ago_it_passed():
     )
     assert Deadline(DUE, dt.date(2026, 2, 25)).sentence() == (
         "34 days left to the deadline of 31 March 2026."
+    )
+
+
+@pytest.mark.unit
+def test_the_due_date_is_the_later_of_the_domains_due_dates_in_the_mart():
+    # As the mart carries it: one due date per domain, null where no mandate covers the domain.
+    recommended = pd.DataFrame(
+        {
+            "domain": ["AI", "AI", "Cybersecurity"],
+            "mandate_due_date": pd.to_datetime(["2026-03-31", "2026-03-31", "2026-04-30"]),
+        }
+    )
+    assert mandate_due(recommended) == dt.date(2026, 4, 30)
+    uncovered = recommended.assign(mandate_due_date=pd.NaT)
+    assert mandate_due(uncovered) is None
+    assert insights.courses_takeaway(None, pd.DataFrame(columns=["total_minutes"])) == (
+        insights.NO_DUE_DATE
     )
 
 
