@@ -23,20 +23,6 @@ MARCH = "mdo/bihar_2026-03-31.csv"
 ADDED_MDO = "District Nalanda, Bihar"
 REMOVED_MDO = "Tourism Department Bihar"  # its own-named MDO row; Bihar Tourism stays
 
-__all__ = [
-    "ADDED_MDO",
-    "DBT",
-    "DBT_PROJECT",
-    "FEBRUARY",
-    "MARCH",
-    "REMOVED_MDO",
-    "REPO_ROOT",
-    "SHIPPED_RAW",
-    "materialize_into",
-    "run_dbt",
-    "write_march",
-]
-
 
 def materialize_into(
     raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, with_quality: bool = True
