@@ -1,8 +1,10 @@
-"""`marts.pipeline_runs`: one row per pipeline run, for the dashboard's Data status page.
+"""The run log: one row per pipeline run in `pipeline.runs`, read through `marts.pipeline_runs`.
 
-Written by the publishing step into the build copy just before it is published, so the log is
-part of what readers see. Runs that failed cannot touch the published file; their rows (taken
-from Dagster's own run history) are added by the next run that publishes.
+The publishing step writes it into the build copy just before the copy is published, so the log
+is part of what readers see. `pipeline.runs` is created by the dbt project before every dbt
+invocation (macro `create_pipeline_runs_source`); the contracted view `marts.pipeline_runs` reads
+it. Runs that failed cannot touch the published file; their rows (taken from Dagster's own run
+history) are added by the next run that publishes.
 """
 
 import datetime as dt
@@ -10,6 +12,7 @@ import datetime as dt
 import dagster as dg
 import duckdb
 
+RUN_LOG = "pipeline.runs"
 FINISHED_BADLY = {
     dg.DagsterRunStatus.FAILURE: "failed",
     dg.DagsterRunStatus.CANCELED: "canceled",
@@ -19,27 +22,6 @@ LOOKBACK_RUNS = 500
 
 def _timestamp(epoch: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None) if epoch else None
-
-
-def ensure_run_log(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("create schema if not exists marts")
-    con.execute(
-        """
-        create table if not exists marts.pipeline_runs (
-            run_id varchar primary key,
-            job_name varchar,
-            started_at timestamp,
-            finished_at timestamp,
-            status varchar not null,
-            files_loaded integer,
-            rows_loaded bigint,
-            rows_quarantined bigint,
-            checks_passed integer,
-            checks_warned integer,
-            checks_failed integer
-        )
-        """
-    )
 
 
 def check_counts(instance: dg.DagsterInstance, run_id: str) -> tuple[int, int, int]:
@@ -59,12 +41,13 @@ def check_counts(instance: dg.DagsterInstance, run_id: str) -> tuple[int, int, i
     return passed, warned, failed
 
 
-def record_publishing_run(
-    con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance, run_id: str, job_name: str
-) -> None:
-    """Add this run, and failed runs not yet logged, to marts.pipeline_runs."""
-    ensure_run_log(con)
-    logged = {row[0] for row in con.execute("select run_id from marts.pipeline_runs").fetchall()}
+def logged_run_ids(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {row[0] for row in con.execute(f"select run_id from {RUN_LOG}").fetchall()}
+
+
+def log_failed_runs(con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance) -> None:
+    """Add the failed and canceled runs in Dagster's history that the log does not have yet."""
+    logged = logged_run_ids(con)
     for record in instance.get_run_records(
         filters=dg.RunsFilter(statuses=list(FINISHED_BADLY)), limit=LOOKBACK_RUNS
     ):
@@ -72,7 +55,7 @@ def record_publishing_run(
         if run.run_id in logged:
             continue
         con.execute(
-            "insert into marts.pipeline_runs (run_id, job_name, started_at, finished_at, status, "
+            f"insert into {RUN_LOG} (run_id, job_name, started_at, finished_at, status, "
             "checks_passed, checks_warned, checks_failed) values (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 run.run_id,
@@ -83,6 +66,12 @@ def record_publishing_run(
                 *check_counts(instance, run.run_id),
             ],
         )
+
+
+def log_publishing_run(
+    con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance, run_id: str, job_name: str
+) -> None:
+    """Add the run now publishing, with what it loaded and how its checks went."""
     this_run = instance.get_run_record_by_id(run_id)
     files_loaded, rows_loaded, rows_quarantined = con.execute(
         "select count(*), coalesce(sum(rows_loaded), 0), coalesce(sum(rows_quarantined), 0) "
@@ -90,7 +79,7 @@ def record_publishing_run(
         [run_id],
     ).fetchall()[0]
     con.execute(
-        "insert or replace into marts.pipeline_runs values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        f"insert or replace into {RUN_LOG} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             run_id,
             job_name,
@@ -103,3 +92,11 @@ def record_publishing_run(
             *check_counts(instance, run_id),
         ],
     )
+
+
+def record_publishing_run(
+    con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance, run_id: str, job_name: str
+) -> None:
+    """Add this run, and failed runs not yet logged, to the run log."""
+    log_failed_runs(con, instance)
+    log_publishing_run(con, instance, run_id, job_name)
