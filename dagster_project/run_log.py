@@ -1,9 +1,9 @@
 """The run log: one row per pipeline run in `pipeline.runs`, read through `marts.pipeline_runs`.
 
 The publishing step writes it into the build copy just before the copy is published, so the log
-is part of what readers see. `pipeline.runs` is created by the dbt project before every dbt
-invocation (macro `create_pipeline_runs_source`); the contracted view `marts.pipeline_runs` reads
-it. Runs that failed cannot touch the published file; their rows (taken from Dagster's own run
+is part of what readers see. The table is created before dbt runs (the dbt asset calls
+`ensure_run_log`), since the contracted view `marts.pipeline_runs` that dbt builds reads it.
+Runs that failed cannot touch the published file; their rows (taken from Dagster's own run
 history) are added by the next run that publishes.
 """
 
@@ -22,6 +22,40 @@ LOOKBACK_RUNS = 500
 
 def _timestamp(epoch: float | None) -> dt.datetime | None:
     return dt.datetime.fromtimestamp(epoch, dt.UTC).replace(tzinfo=None) if epoch else None
+
+
+def ensure_run_log(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the run log, taking over the rows of an earlier one kept as marts.pipeline_runs."""
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        f"""
+        create table if not exists {RUN_LOG} (
+            run_id varchar primary key,
+            job_name varchar,
+            started_at timestamp,
+            finished_at timestamp,
+            status varchar not null,
+            files_loaded integer,
+            rows_loaded bigint,
+            rows_quarantined bigint,
+            checks_passed integer,
+            checks_warned integer,
+            checks_failed integer
+        )
+        """
+    )
+    _adopt_earlier_log(con)
+
+
+def _adopt_earlier_log(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses published before the run log was a dbt view kept it as the table
+    marts.pipeline_runs; its rows move into the run log before dbt replaces it by the view."""
+    earlier = con.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'marts' and table_name = 'pipeline_runs'"
+    ).fetchall()[0][0]
+    if earlier:
+        con.execute(f"insert or ignore into {RUN_LOG} by name select * from marts.pipeline_runs")
 
 
 def check_counts(instance: dg.DagsterInstance, run_id: str) -> tuple[int, int, int]:
@@ -98,5 +132,6 @@ def record_publishing_run(
     con: duckdb.DuckDBPyConnection, instance: dg.DagsterInstance, run_id: str, job_name: str
 ) -> None:
     """Add this run, and failed runs not yet logged, to the run log."""
+    ensure_run_log(con)
     log_failed_runs(con, instance)
     log_publishing_run(con, instance, run_id, job_name)

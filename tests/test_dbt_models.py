@@ -30,6 +30,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     from dagster_project.ingest.discovery import discover
     from dagster_project.ingest.loader import load_source
     from dagster_project.ingest.sources import SOURCES
+    from dagster_project.run_log import ensure_run_log
 
     root = tmp_path_factory.mktemp("dbt_models")
     warehouse, target = root / "igot.duckdb", root / "target"
@@ -38,6 +39,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         found = discover(RAW)
         for source in SOURCES:
             load_source(con, source, found.get(source.name, []), dt.datetime.now())
+        ensure_run_log(con)  # as the pipeline does before dbt: the source of pipeline_runs
     finally:
         con.close()
     result = run_dbt("build", warehouse=warehouse, target=target)
