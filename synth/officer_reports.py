@@ -1,0 +1,527 @@
+"""Write one state's officer-level delivery for one report date, exactly as iGOT's MDO portal
+gives it: `user-report.csv` and `user-enrollment-report.csv`, packed in password-protected
+`reports*.zip` files (one per group of departments, as when a state admin downloads several)
+or as bare CSVs; and say what a correct pipeline must find in them.
+
+The CSVs are written by DuckDB from NumPy columns (COPY ... TO, minimal quoting, '\\n' line
+endings), which is what makes 40 lakh rows take seconds rather than minutes.
+"""
+
+import datetime as dt
+import json
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from synth.officer_content import ANNEXURE, LOOKALIKE, Contents, is_program
+from synth.officer_enrolments import COMPLETED, STATUSES, Enrolments, Shown, shown_at
+from synth.officer_people import NEW_MDO, Officers, Organisation, seconds
+from synth.officer_vocabulary import (
+    ENROLMENT_HEADER,
+    ENROLMENT_REPORT,
+    USER_HEADER,
+    USER_REPORT,
+)
+from synth.randomness import array_stream
+from synth.zipcrypto import Member, write_encrypted_zip
+
+DUE = dt.datetime(2026, 3, 31, 23, 59, 59)
+TIMESTAMP = "%Y-%m-%d %H:%M:%S"
+GENERATED = "%Y-%m-%d %I:%M:%S %p"
+ZIP_NAME = "reports_synthetic{suffix}.zip"
+WRD = "Water Resources Department"
+OFFICER_KEYS = (
+    "issue_type",
+    "state",
+    "report_date",
+    "department",
+    "mdo_name",
+    "source_file",
+    "source_member",
+    "source_row",
+    "column",
+    "detail",
+    "expected",
+)
+
+
+@dataclass
+class DayOutput:
+    planted: list[dict] = field(default_factory=list)
+    expected: list[dict] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    user_rows: int = 0
+    enrolment_rows: int = 0
+    bytes: int = 0
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where and how one state's report of one date is written."""
+
+    organisation: Organisation
+    report_date: dt.date
+    moment: dt.datetime  # when iGOT generated the report
+    folder: Path  # <raw>/officers/<state>_<date>
+    raw: Path
+    zips: int  # 0 = bare CSVs
+    password: str
+    seed: int
+
+    @property
+    def state(self):
+        return self.organisation.state
+
+    def relative(self, name: str) -> str:
+        return (self.folder / name).relative_to(self.raw).as_posix()
+
+    def file_of(self, part: int) -> tuple[str, str | None]:
+        """(source_file, source_member) of a part's user report; the member names the CSV."""
+        if not self.zips:
+            return self.relative(USER_REPORT), None
+        return self.relative(ZIP_NAME.format(suffix=f" ({part})" if part else "")), USER_REPORT
+
+
+def _ts_macro(con) -> None:
+    con.execute(
+        f"create or replace macro ts(x) as "
+        f"case when x >= 0 then strftime(epoch_ms(x * 1000), '{TIMESTAMP}') end"
+    )
+
+
+def _parts(officers: Officers, zips: int) -> np.ndarray:
+    """Each officer's ZIP: the departments, in name order, dealt round the ZIPs."""
+    if zips <= 1:
+        return np.zeros(officers.count, dtype=np.int64)
+    cells = [d or "" for d in officers.departments]
+    order = {cell: i for i, cell in enumerate(sorted(set(cells)))}
+    return np.array([order[c] % zips for c in cells], dtype=np.int64)
+
+
+def _officer_frame(officers: Officers, organisation: Organisation, shown: Shown, e) -> pd.DataFrame:
+    n = officers.count
+    enrolled = np.bincount(e.officer[shown.rows], minlength=n)
+    done_rows = shown.rows[shown.status == COMPLETED]
+    completions = np.bincount(e.officer[done_rows], minlength=n)
+    return pd.DataFrame(
+        {
+            "officer": np.arange(n),
+            "full_name": officers.full_name,
+            "email": officers.email_printed,
+            "email_flipped": officers.email_flipped,
+            "phone": officers.phone,
+            "employee_id": officers.employee_id,
+            "mdo_name": officers.mdo_names,
+            "department": officers.departments,
+            "organization": [
+                None if m == d else m
+                for m, d in zip(officers.mdo_names, officers.departments, strict=True)
+            ],
+            "ministry": organisation.state.name,
+            "registered": officers.registered,
+            "course_enrolments": enrolled,
+            "course_completions": completions,
+            **{k: v for k, v in officers.columns.items()},
+        }
+    )
+
+
+def _content_frame(contents: Contents) -> pd.DataFrame:
+    displays = contents.displays
+    batch = [is_program(contents.types[d.content]) for d in displays]
+    published = contents.published
+    return pd.DataFrame(
+        {
+            "display": np.arange(len(displays)),
+            "name": [d.name for d in displays],
+            "provider": [d.provider for d in displays],
+            "content_type": [contents.types[d.content] for d in displays],
+            "duration": [contents.durations[d.content] for d in displays],
+            "batch_id": [
+                f"batch-{d.content:04d}-01" if b else None
+                for d, b in zip(displays, batch, strict=True)
+            ],
+            "batch_name": ["Batch 1" if b else None for b in batch],
+            "batch_start": [
+                int(published[d.content]) if b else -1 for d, b in zip(displays, batch, strict=True)
+            ],
+            "batch_end": [
+                int(published[d.content]) + 180 * 86_400 if b else -1
+                for d, b in zip(displays, batch, strict=True)
+            ],
+            "published": [int(published[d.content]) for d in displays],
+            "mandate": ["Yes" if contents.kinds[d.content] == ANNEXURE else "No" for d in displays],
+        }
+    )
+
+
+def _hours(officers: Officers, contents: Contents, shown: Shown, e) -> np.ndarray:
+    done_rows = shown.rows[shown.status == COMPLETED]
+    return np.round(
+        np.bincount(
+            e.officer[done_rows],
+            weights=contents.duration_seconds[e.content[done_rows]] / 3600,
+            minlength=officers.count,
+        ),
+        2,
+    )
+
+
+def _user_order(officers: Officers, parts: np.ndarray) -> pd.DataFrame:
+    """The user report's rows: every officer, the re-listed ones twice, by ZIP then MDO."""
+    officer = np.arange(officers.count)
+    copies = np.flatnonzero(officers.relisted)
+    rows = np.concatenate([officer, copies])
+    flip = np.concatenate([np.zeros(len(officer), bool), np.ones(len(copies), bool)])
+    order = np.lexsort((flip, rows, officers.mdo[rows], parts[rows]))
+    rows, flip, part = rows[order], flip[order], parts[rows][order]
+    return _with_source_rows(pd.DataFrame({"officer": rows, "flip": flip, "part": part}))
+
+
+def _with_source_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    frame["ord"] = np.arange(len(frame))
+    frame["source_row"] = frame.groupby("part").cumcount().to_numpy() + 2
+    return frame
+
+
+def _enrolment_order(e: Enrolments, shown: Shown, officers, parts) -> pd.DataFrame:
+    """The consumption report's rows: what is shown, re-listed rows twice, by ZIP, MDO,
+    officer and enrolment time."""
+    position = np.arange(len(shown.rows))
+    copies = np.flatnonzero(e.relisted[shown.rows])
+    index = np.concatenate([position, copies])
+    flip = np.concatenate([np.zeros(len(position), bool), np.ones(len(copies), bool)])
+    rows = shown.rows[index]
+    officer = e.officer[rows]
+    order = np.lexsort(
+        (flip, e.content[rows], e.enrolled[rows], officer, officers.mdo[officer], parts[officer])
+    )
+    index, flip, rows = index[order], flip[order], rows[order]
+    officer = e.officer[rows]
+    frame = pd.DataFrame(
+        {
+            "row": rows,
+            "officer": officer,
+            "display": e.display[rows],
+            "enrolled": e.enrolled[rows],
+            "status": np.array(STATUSES, dtype=object)[shown.status[index]],
+            "progress": shown.progress[index],
+            "completed_on": shown.completed_on[index],
+            "certificate": np.where(shown.certificate[index], "Yes", "No"),
+            "rating": np.where(shown.status[index] == COMPLETED, e.rating[rows], 0),
+            "flip": flip,
+            "part": parts[officer],
+        }
+    )
+    return _with_source_rows(frame)
+
+
+USER_SQL = """
+select o.full_name, o.designation, case when u.flip then o.email_flipped else o.email end,
+    o.phone, o.mdo_name, o."group", null, o.ministry, o.department, o.organization,
+    ts(o.registered), o.cadre, o.civil_service_type, null, o.cadre_batch, o.organised_service,
+    o.roles, o.gender, o.category, o.external_system, o.external_system_id, o.employee_id,
+    ts(m.created), o.profile_status, o.weekly_claps, o.karma_points, o.event_enrolments,
+    o.event_completions, o.event_hours, o.course_enrolments, o.course_completions,
+    o.course_hours, o.event_enrolments + o.course_enrolments,
+    o.event_completions + o.course_completions, round(o.event_hours + o.course_hours, 2),
+    $generated
+from user_rows as u
+join officers as o on o.officer = u.officer
+join mdos as m on m.mdo_name = o.mdo_name
+where u.part = $part
+order by u.ord
+"""
+
+ENROLMENT_SQL = """
+select o.full_name, o.designation, case when r.flip then o.email_flipped else o.email end,
+    o.phone, o.mdo_name, o."group", null, o.ministry, o.department, o.organization,
+    c.provider, c.name, c.content_type, c.duration, c.batch_id, c.batch_name,
+    ts(c.batch_start), ts(c.batch_end), ts(r.enrolled), r.status, r.progress, ts(c.published),
+    null, ts(r.completed_on), r.certificate, nullif(r.rating, 0), o.gender, o.category,
+    o.external_system, o.external_system_id,
+    case when r.certificate = 'Yes' then md5($seed || ':' || r.row) end,
+    $generated, c.mandate
+from enrolment_rows as r
+join officers as o on o.officer = r.officer
+join contents as c on c.display = r.display
+where r.part = $part
+order by r.ord
+"""
+
+
+def _copy(con, sql: str, header: list[str], path: Path, params: dict) -> None:
+    columns = ", ".join(f'column{i:02d} as "{name}"' for i, name in enumerate(header))
+    numbered = "select " + columns + " from (" + _numbered(sql, len(header)) + ")"
+    con.execute(f"copy ({numbered}) to '{path}' (header, delimiter ',')", params)
+
+
+def _numbered(sql: str, width: int) -> str:
+    """Name a select's columns column00, column01, ... so the header can be iGOT's."""
+    return f"select * from ({sql}) as t({', '.join(f'column{i:02d}' for i in range(width))})"
+
+
+def write_day(
+    delivery: Delivery, officers: Officers, contents: Contents, enrolments: Enrolments
+) -> DayOutput:
+    """Write the delivery's files; return what was planted in them and what to expect."""
+    moment = seconds(delivery.moment)
+    shown = shown_at(enrolments, moment)
+    parts = _parts(officers, delivery.zips)
+    officer_frame = _officer_frame(officers, delivery.organisation, shown, enrolments)
+    officer_frame["course_hours"] = _hours(officers, contents, shown, enrolments)
+    user_rows = _user_order(officers, parts)
+    enrolment_rows = _enrolment_order(enrolments, shown, officers, parts)
+    mdo_frame = _mdo_frame(delivery)
+    content_frame = _content_frame(contents)
+    generated = delivery.moment.strftime(GENERATED)
+    delivery.folder.mkdir(parents=True, exist_ok=True)
+    output = DayOutput(user_rows=len(user_rows), enrolment_rows=len(enrolment_rows))
+    con = duckdb.connect()
+    try:
+        _ts_macro(con)
+        con.register("officers", officer_frame)
+        con.register("user_rows", user_rows)
+        con.register("enrolment_rows", enrolment_rows)
+        con.register("mdos", mdo_frame)
+        con.register("contents", content_frame)
+        for part in range(max(1, delivery.zips)):
+            output.bytes += _write_part(con, delivery, part, generated, output)
+    finally:
+        con.close()
+    planted = planted_rows(delivery, officers, enrolments, user_rows, enrolment_rows)
+    planted += planted_content(delivery, contents, enrolment_rows)
+    output.planted = sorted(planted, key=_planted_order)
+    output.expected = expected_counts(delivery, officers, contents, enrolments, shown)
+    return output
+
+
+def _mdo_frame(delivery: Delivery) -> pd.DataFrame:
+    names = sorted(set(delivery.organisation.mdo_names) | {NEW_MDO})
+    rng = array_stream(delivery.seed, delivery.state.slug, "mdo-created")
+    low = seconds(dt.datetime(2021, 1, 1))
+    high = seconds(dt.datetime(2023, 12, 31))
+    return pd.DataFrame({"mdo_name": names, "created": rng.integers(low, high, len(names))})
+
+
+def _write_part(con, delivery: Delivery, part: int, generated: str, output: DayOutput) -> int:
+    params = {"part": part, "generated": generated}
+    if not delivery.zips:
+        user = delivery.folder / USER_REPORT
+        enrolment = delivery.folder / ENROLMENT_REPORT
+        _copy(con, USER_SQL, USER_HEADER, user, params)
+        _copy(con, ENROLMENT_SQL, ENROLMENT_HEADER, enrolment, {**params, "seed": delivery.seed})
+        output.files += [delivery.relative(USER_REPORT), delivery.relative(ENROLMENT_REPORT)]
+        return user.stat().st_size + enrolment.stat().st_size
+    with tempfile.TemporaryDirectory(dir=delivery.folder.parent) as scratch:
+        user = Path(scratch) / USER_REPORT
+        enrolment = Path(scratch) / ENROLMENT_REPORT
+        _copy(con, USER_SQL, USER_HEADER, user, params)
+        _copy(con, ENROLMENT_SQL, ENROLMENT_HEADER, enrolment, {**params, "seed": delivery.seed})
+        members = [
+            Member(USER_REPORT, user.read_bytes()),
+            Member(ENROLMENT_REPORT, enrolment.read_bytes()),
+        ]
+    source_file, _ = delivery.file_of(part)
+    path = delivery.raw / source_file
+    output.files.append(source_file)
+    key = (delivery.seed, delivery.state.slug, delivery.report_date.isoformat(), part)
+    return write_encrypted_zip(path, members, delivery.password, delivery.moment, key)
+
+
+def _planted_order(entry: dict) -> tuple:
+    """By file, member and row; per-content entries after the rows, by their detail."""
+    return (
+        entry["source_file"] or "",
+        entry["source_member"] or "",
+        entry["source_row"] or 0,
+        entry["issue_type"],
+        entry["detail"],
+    )
+
+
+def _entry(delivery: Delivery, **values) -> dict:
+    entry = dict.fromkeys(OFFICER_KEYS)
+    entry.update(state=delivery.state.name, report_date=delivery.report_date.isoformat())
+    entry.update(values)
+    return entry
+
+
+def _where(delivery: Delivery, part: int, member: str) -> dict:
+    source_file, _ = delivery.file_of(part)
+    if not delivery.zips:
+        return {"source_file": delivery.relative(member), "source_member": None}
+    return {"source_file": source_file, "source_member": member}
+
+
+def planted_rows(delivery, officers: Officers, e: Enrolments, user_rows, enrolment_rows) -> list:
+    """One entry per planted row defect in this delivery, with its file and row."""
+    planted = []
+    for row in user_rows.itertuples():
+        o = row.officer
+        if row.flip:
+            planted.append(
+                _entry(
+                    delivery,
+                    issue_type="duplicate_officer",
+                    department=officers.departments[o],
+                    mdo_name=officers.mdo_names[o],
+                    **_where(delivery, row.part, USER_REPORT),
+                    source_row=row.source_row,
+                    column="Email",
+                    detail="the officer listed a second time, the e-mail in the other case",
+                    expected="one officer (same officer_key); counted once",
+                )
+            )
+        elif officers.unidentifiable[o]:
+            planted.append(_unidentifiable(delivery, officers, o, row, USER_REPORT))
+    for row in enrolment_rows.itertuples():
+        o, r = row.officer, row.row
+        kind = None
+        if row.flip:
+            kind = (
+                "duplicate_enrolment",
+                "Email",
+                "the same officer and content listed a second time, the e-mail in the other case",
+                "counted once",
+            )
+        elif officers.unidentifiable[o]:
+            planted.append(_unidentifiable(delivery, officers, o, row, ENROLMENT_REPORT))
+        elif row.status == "completed" and e.undated[r]:
+            kind = (
+                "completed_without_date",
+                "Completed_On",
+                "Status completed with a blank Completed_On",
+                "finding 'completed without Completed_On'; does not count for a mandate",
+            )
+        elif row.status == "completed" and e.before_enrolment[r]:
+            kind = (
+                "completed_before_enrolled",
+                "Completed_On",
+                f"Completed_On {e.before_enrolment[r]} days before Enrolled_On",
+                "finding 'Completed_On before Enrolled_On'",
+            )
+        if kind:
+            planted.append(
+                _entry(
+                    delivery,
+                    issue_type=kind[0],
+                    department=officers.departments[o],
+                    mdo_name=officers.mdo_names[o],
+                    **_where(delivery, row.part, ENROLMENT_REPORT),
+                    source_row=row.source_row,
+                    column=kind[1],
+                    detail=kind[2],
+                    expected=kind[3],
+                )
+            )
+    return planted
+
+
+def _unidentifiable(delivery, officers: Officers, o: int, row, member: str) -> dict:
+    return _entry(
+        delivery,
+        issue_type="unidentifiable_officer",
+        department=officers.departments[o],
+        mdo_name=officers.mdo_names[o],
+        **_where(delivery, row.part, member),
+        source_row=row.source_row,
+        column="Email",
+        detail="no e-mail, employee id or phone",
+        expected="quarantined: no e-mail, employee id or phone to identify the officer",
+    )
+
+
+def planted_content(delivery, contents: Contents, enrolment_rows: pd.DataFrame) -> list:
+    """Per content shown: look-alikes of AI/Cybersecurity courses and Annexure-3 spellings."""
+    planted = []
+    counts = enrolment_rows.groupby("display").size()
+    for display, rows in counts.items():
+        d = contents.displays[display]
+        kind = contents.kinds[d.content]
+        if kind == LOOKALIKE:
+            planted.append(
+                _entry(
+                    delivery,
+                    issue_type="lookalike_course",
+                    column="Content_Name",
+                    detail=f"'{d.name}' by '{d.provider}' on {rows} rows",
+                    expected="listed for review as looking like an AI or Cybersecurity course; "
+                    "not on Annexure-3, never counts",
+                )
+            )
+        elif kind == ANNEXURE and d.variant:
+            planted.append(
+                _entry(
+                    delivery,
+                    issue_type="course_name_variant",
+                    column="Content_Name",
+                    detail=f"'{d.name}' by '{d.provider}' on {rows} rows ({d.variant})",
+                    expected=f"matches Annexure-3 '{contents.names[d.content]}' by "
+                    f"'{contents.providers[d.content]}'; counts",
+                )
+            )
+    return planted
+
+
+def expected_counts(delivery, officers: Officers, contents: Contents, e: Enrolments, shown) -> list:
+    """What the compliance mart should say, per Department cell as delivered and mandate:
+    officers in scope (identifiable, each once), compliant; and the report's late and undated
+    Annexure-3 completions. Computed from the generator's own truth, not from the files."""
+    due = seconds(DUE)
+    rows = shown.rows
+    counting = (
+        (contents.kinds[e.content[rows]] == ANNEXURE)
+        & (shown.status == COMPLETED)
+        & (shown.completed_on >= 0)
+        & (shown.completed_on <= due)
+    )
+    domains = np.array([contents.domains[c] for c in e.content[rows].tolist()], dtype=object)
+    n = officers.count
+    ai = np.bincount(e.officer[rows][counting & (domains == "AI")], minlength=n)
+    cyber = np.bincount(e.officer[rows][counting & (domains == "Cybersecurity")], minlength=n)
+    in_scope = ~officers.unidentifiable
+    annexure_done = (contents.kinds[e.content[rows]] == ANNEXURE) & (shown.status == COMPLETED)
+    late = annexure_done & (shown.completed_on > due)
+    undated = annexure_done & (shown.completed_on < 0)
+    enrolled = np.bincount(e.officer[rows], minlength=n) > 0
+    frame = pd.DataFrame(
+        {
+            "department": [d or "" for d in officers.departments],
+            "in_scope": in_scope,
+            "kb": in_scope & (ai >= 1) & (cyber >= 1),
+            "wrd": in_scope & (ai + cyber >= 2),
+            "never": in_scope & ~enrolled,
+            "late": np.bincount(e.officer[rows][late], minlength=n),
+            "undated": np.bincount(e.officer[rows][undated], minlength=n),
+        }
+    )
+    grouped = frame.groupby("department").sum(numeric_only=True)
+    expected = []
+    is_bihar = delivery.state.slug == "bihar"
+    for department, totals in grouped.iterrows():
+        base = {
+            "state": delivery.state.name,
+            "report_date": delivery.report_date.isoformat(),
+            "department": department or None,
+            "officers": int(totals["in_scope"]),
+            "never_enrolled": int(totals["never"]),
+            "annexure_completions_late": int(totals["late"]),
+            "annexure_completions_undated": int(totals["undated"]),
+        }
+        expected.append(
+            {**base, "mandate_id": "kb-2026-01-20-ai-cyber", "compliant": int(totals["kb"])}
+        )
+        if is_bihar and WRD.lower() in department.lower() and "minor" not in department.lower():
+            expected.append(
+                {**base, "mandate_id": "wrd-bihar-2026-02-25", "compliant": int(totals["wrd"])}
+            )
+    return expected
+
+
+def json_lines(entries: list[dict]) -> list[str]:
+    return [json.dumps(entry, ensure_ascii=False) for entry in entries]
