@@ -89,7 +89,8 @@ def plant_mdo_defects(rng, organisation: Organisation, officers: Officers) -> li
     home = _new_mdo_home(organisation, officers)
     cell = organisation.departments[home]
     movers = np.flatnonzero(officers.mdo == home)
-    movers = movers[rng.random(len(movers)) < 0.3] if len(movers) > 3 else movers
+    count = min(len(movers), max(2, round(0.3 * len(movers))))
+    movers = np.sort(rng.choice(movers, size=count, replace=False))
     for i in movers.tolist():
         officers.mdo_names[i] = NEW_MDO
         officers.departments[i] = cell or None

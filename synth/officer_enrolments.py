@@ -18,7 +18,9 @@ from synth.officer_content import ANNEXURE, LOOKALIKE, OTHER, Contents
 from synth.officer_people import Officers, planted_count, seconds
 
 NEVER_ENROLLED_SHARE = 0.12
-MORE_ENROLMENTS = 6.9  # an enrolled officer has 1 + Poisson(6.9): about 8 rows per officer
+# An enrolled officer draws 1 + Poisson(9.5) contents, about 8.2 once repeats are dropped:
+# 5 lakh officers give about 40 lakh rows, as in Bihar.
+MORE_ENROLMENTS = 9.5
 ANNEXURE_SHARE = 0.36
 LOOKALIKE_SHARE = 0.03
 ON_BAND_LIST = 0.85

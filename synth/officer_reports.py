@@ -283,6 +283,7 @@ def write_day(
     output = DayOutput(user_rows=len(user_rows), enrolment_rows=len(enrolment_rows))
     con = duckdb.connect()
     try:
+        con.execute("set enable_progress_bar = false")
         _ts_macro(con)
         con.register("officers", officer_frame)
         con.register("user_rows", user_rows)
