@@ -79,7 +79,8 @@ DEMO_ENV := IGOT_RAW_DIR=$(DEMO)/raw IGOT_WAREHOUSE=$(DEMO)/warehouse/igot.duckd
 demo: install $(MANIFEST)
 	rm -rf $(DEMO)/raw $(DEMO)/synthetic $(DEMO)/warehouse $(DEMO)/.dagster
 	$(BIN)/python -m synth --size small --states 1 --months 1 --officers zip \
-X
+		--officer-states 1 --officers-per-state 1000 --officer-mdos shipped \
+		--zip-password $(DEMO_PASSWORD) \
 		--out $(DEMO)/synthetic
 	mkdir -p $(DEMO)/raw $(DEMO)/.dagster
 	cp -R raw/. $(DEMO)/raw/

@@ -34,6 +34,7 @@ TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 GENERATED = "%Y-%m-%d %I:%M:%S %p"
 ZIP_NAME = "reports_synthetic{suffix}.zip"
 WRD = "Water Resources Department"
+MEMORY_LIMIT = "1GB"
 OFFICER_KEYS = (
     "issue_type",
     "state",
@@ -283,7 +284,9 @@ def write_day(
     output = DayOutput(user_rows=len(user_rows), enrolment_rows=len(enrolment_rows))
     con = duckdb.connect()
     try:
+        # The ordered join spills to disk rather than holding 40 lakh wide rows in memory.
         con.execute("set enable_progress_bar = false")
+        con.execute(f"set memory_limit = '{MEMORY_LIMIT}'")
         _ts_macro(con)
         con.register("officers", officer_frame)
         con.register("user_rows", user_rows)
@@ -362,6 +365,9 @@ def _where(delivery: Delivery, part: int, member: str) -> dict:
 def planted_rows(delivery, officers: Officers, e: Enrolments, user_rows, enrolment_rows) -> list:
     """One entry per planted row defect in this delivery, with its file and row."""
     planted = []
+    user_rows = user_rows[
+        user_rows["flip"].to_numpy() | officers.unidentifiable[user_rows["officer"]]
+    ]
     for row in user_rows.itertuples():
         o = row.officer
         if row.flip:
@@ -380,7 +386,14 @@ def planted_rows(delivery, officers: Officers, e: Enrolments, user_rows, enrolme
             )
         elif officers.unidentifiable[o]:
             planted.append(_unidentifiable(delivery, officers, o, row, USER_REPORT))
-    for row in enrolment_rows.itertuples():
+    rows = enrolment_rows["row"].to_numpy()
+    completed = (enrolment_rows["status"] == "completed").to_numpy()
+    flagged = (
+        enrolment_rows["flip"].to_numpy()
+        | officers.unidentifiable[enrolment_rows["officer"].to_numpy()]
+        | (completed & (e.undated[rows] | (e.before_enrolment[rows] > 0)))
+    )
+    for row in enrolment_rows[flagged].itertuples():
         o, r = row.officer, row.row
         kind = None
         if row.flip:
