@@ -404,6 +404,7 @@ def generate_officers(
             "officers": sum(o.officers for o in outputs),
             "user_report_rows": sum(o.user_rows for o in outputs),
             "enrolment_rows": sum(o.enrolment_rows for o in outputs),
+            "cbp_rows": sum(o.cbp_rows for o in outputs),
             "band_rows": len(bands),
         },
         "planted": dict(sorted(Counter(p["issue_type"] for p in planted).items())),

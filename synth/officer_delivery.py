@@ -59,6 +59,7 @@ class StateOfficers:
     officers: int = 0
     user_rows: int = 0
     enrolment_rows: int = 0
+    cbp_rows: int = 0
     bytes: int = 0
 
 
@@ -161,6 +162,7 @@ def generate_state_officers(
         output.files += day.files
         output.user_rows += day.user_rows
         output.enrolment_rows += day.enrolment_rows
+        output.cbp_rows += day.cbp_rows
         output.bytes += day.bytes + write_folder_readme(folder, delivery, password)
     output.bands = officer_bands(rng, officers)
     return output

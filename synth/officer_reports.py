@@ -21,6 +21,8 @@ from synth.officer_content import ANNEXURE, LOOKALIKE, Contents, is_program
 from synth.officer_enrolments import COMPLETED, STATUSES, Enrolments, Shown, shown_at
 from synth.officer_people import NEW_MDO, Officers, Organisation, seconds
 from synth.officer_vocabulary import (
+    CBP_HEADER,
+    CBP_REPORT,
     ENROLMENT_HEADER,
     ENROLMENT_REPORT,
     USER_HEADER,
@@ -35,6 +37,7 @@ GENERATED = "%Y-%m-%d %I:%M:%S %p"
 ZIP_NAME = "reports_synthetic{suffix}.zip"
 WRD = "Water Resources Department"
 MEMORY_LIMIT = "1GB"
+CBP_ALLOCATED = dt.datetime(2026, 2, 26, 11, 0, 0)  # the day after the WRD memo
 OFFICER_KEYS = (
     "issue_type",
     "state",
@@ -57,6 +60,7 @@ class DayOutput:
     files: list[str] = field(default_factory=list)
     user_rows: int = 0
     enrolment_rows: int = 0
+    cbp_rows: int = 0
     bytes: int = 0
 
 
@@ -255,6 +259,71 @@ order by r.ord
 """
 
 
+CBP_SQL = """
+select o.full_name, o.email, o.phone, o.mdo_name, o."group", o.designation, o.ministry,
+    o.department, o.organization, c.name, 'Yes', ts(r.allocated), r.progress, ts(r.due),
+    ts(r.completed_on), $generated
+from cbp_rows as r
+join officers as o on o.officer = r.officer
+join contents as c on c.display = r.display
+where r.part = $part
+order by r.ord
+"""
+
+
+def _cbp_order(delivery, officers: Officers, contents: Contents, e, shown, parts) -> pd.DataFrame:
+    """The CBP report's rows: after the WRD memo of 25 February 2026, each officer of the Water
+    Resources Department is allocated the first AI and the first Cybersecurity course of their
+    band's Annexure-3 list, due 31 March; progress as the consumption report shows it."""
+    allocated_on = seconds(CBP_ALLOCATED)
+    wrd = np.array(
+        [
+            bool(d) and WRD.lower() in d.lower() and "minor" not in d.lower()
+            for d in officers.departments
+        ]
+    )
+    chosen = np.flatnonzero(wrd & ~officers.unidentifiable)
+    if seconds(delivery.moment) < allocated_on or not len(chosen):
+        chosen = chosen[:0]
+    first = first_courses(contents)
+    officer = np.repeat(chosen, 2)
+    content = first[officers.band[officer], np.tile([0, 1], len(chosen))]
+    keys = e.officer[shown.rows] * contents.count + e.content[shown.rows]
+    order = np.argsort(keys)
+    wanted = officer * contents.count + content
+    at = np.clip(np.searchsorted(keys[order], wanted), 0, max(0, len(keys) - 1))
+    found = (keys[order][at] == wanted) if len(keys) else np.zeros(len(wanted), bool)
+    position = order[at]
+    status = np.where(found, shown.status[position] if len(keys) else 0, 0)
+    completed_on = np.where(found, shown.completed_on[position] if len(keys) else -1, -1)
+    sort = np.lexsort((content, officer, officers.mdo[officer], parts[officer]))
+    frame = pd.DataFrame(
+        {
+            "officer": officer[sort],
+            "display": contents.canonical_display[content[sort]],
+            "allocated": allocated_on,
+            "due": seconds(DUE),
+            "progress": np.array(STATUSES, dtype=object)[status[sort]],
+            "completed_on": completed_on[sort],
+            "part": parts[officer[sort]],
+        }
+    )
+    return _with_source_rows(frame)
+
+
+def first_courses(contents: Contents) -> np.ndarray:
+    """Per band: the first AI and the first Cybersecurity course on its Annexure-3 list."""
+    table = np.zeros((4, 2), dtype=np.int64)
+    for band in range(4):
+        for column, domain in enumerate(("AI", "Cybersecurity")):
+            table[band, column] = next(
+                c
+                for c in range(contents.count)
+                if contents.domains[c] == domain and band in contents.bands[c]
+            )
+    return table
+
+
 def _copy(con, sql: str, header: list[str], path: Path, params: dict) -> None:
     columns = ", ".join(f'column{i:02d} as "{name}"' for i, name in enumerate(header))
     numbered = "select " + columns + " from (" + _numbered(sql, len(header)) + ")"
@@ -277,11 +346,14 @@ def write_day(
     officer_frame["course_hours"] = _hours(officers, contents, shown, enrolments)
     user_rows = _user_order(officers, parts)
     enrolment_rows = _enrolment_order(enrolments, shown, officers, parts)
+    cbp_rows = _cbp_order(delivery, officers, contents, enrolments, shown, parts)
     mdo_frame = _mdo_frame(delivery)
     content_frame = _content_frame(contents)
     generated = delivery.moment.strftime(GENERATED)
     delivery.folder.mkdir(parents=True, exist_ok=True)
-    output = DayOutput(user_rows=len(user_rows), enrolment_rows=len(enrolment_rows))
+    output = DayOutput(
+        user_rows=len(user_rows), enrolment_rows=len(enrolment_rows), cbp_rows=len(cbp_rows)
+    )
     con = duckdb.connect()
     try:
         # The ordered join spills to disk rather than holding 40 lakh wide rows in memory.
@@ -293,6 +365,7 @@ def write_day(
         con.register("enrolment_rows", enrolment_rows)
         con.register("mdos", mdo_frame)
         con.register("contents", content_frame)
+        con.register("cbp_rows", cbp_rows)
         for part in range(max(1, delivery.zips)):
             output.bytes += _write_part(con, delivery, part, generated, output)
     finally:
@@ -313,23 +386,24 @@ def _mdo_frame(delivery: Delivery) -> pd.DataFrame:
 
 
 def _write_part(con, delivery: Delivery, part: int, generated: str, output: DayOutput) -> int:
+    """One ZIP (or the bare CSVs): the two reports, and the CBP report where it has rows."""
     params = {"part": part, "generated": generated}
+    with_seed = {**params, "seed": delivery.seed}
+    reports = [(USER_REPORT, USER_SQL, USER_HEADER, params)]
+    reports.append((ENROLMENT_REPORT, ENROLMENT_SQL, ENROLMENT_HEADER, with_seed))
+    allocated = con.execute("select count(*) from cbp_rows where part = $part", {"part": part})
+    if allocated.fetchone()[0]:
+        reports.append((CBP_REPORT, CBP_SQL, CBP_HEADER, params))
     if not delivery.zips:
-        user = delivery.folder / USER_REPORT
-        enrolment = delivery.folder / ENROLMENT_REPORT
-        _copy(con, USER_SQL, USER_HEADER, user, params)
-        _copy(con, ENROLMENT_SQL, ENROLMENT_HEADER, enrolment, {**params, "seed": delivery.seed})
-        output.files += [delivery.relative(USER_REPORT), delivery.relative(ENROLMENT_REPORT)]
-        return user.stat().st_size + enrolment.stat().st_size
+        for name, sql, header, values in reports:
+            _copy(con, sql, header, delivery.folder / name, values)
+            output.files.append(delivery.relative(name))
+        return sum((delivery.folder / name).stat().st_size for name, *_ in reports)
     with tempfile.TemporaryDirectory(dir=delivery.folder.parent) as scratch:
-        user = Path(scratch) / USER_REPORT
-        enrolment = Path(scratch) / ENROLMENT_REPORT
-        _copy(con, USER_SQL, USER_HEADER, user, params)
-        _copy(con, ENROLMENT_SQL, ENROLMENT_HEADER, enrolment, {**params, "seed": delivery.seed})
-        members = [
-            Member(USER_REPORT, user.read_bytes()),
-            Member(ENROLMENT_REPORT, enrolment.read_bytes()),
-        ]
+        members = []
+        for name, sql, header, values in reports:
+            _copy(con, sql, header, Path(scratch) / name, values)
+            members.append(Member(name, (Path(scratch) / name).read_bytes()))
     source_file, _ = delivery.file_of(part)
     path = delivery.raw / source_file
     output.files.append(source_file)

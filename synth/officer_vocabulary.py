@@ -8,6 +8,7 @@ as issue 12 gives them (the MDO portal's Reports section). Officers' names come 
 
 USER_REPORT = "user-report.csv"
 ENROLMENT_REPORT = "user-enrollment-report.csv"
+CBP_REPORT = "cbp-report-mdo-enrolment.csv"  # optional: courses allocated in a CBP plan
 
 USER_HEADER = [
     "Full_Name",
@@ -82,6 +83,25 @@ ENROLMENT_HEADER = [
     "Certificate_ID",
     "Report_Last_Generated_On",
     "Live_CBP_Plan_Mandate",
+]
+
+CBP_HEADER = [
+    "Name",
+    "Email",
+    "Phone",
+    "MDO_Name",
+    "Group",
+    "Designation",
+    "Ministry",
+    "Department",
+    "Organization",
+    "Name of CBP Allocated Course",
+    "isapar",
+    "Allocated On",
+    "Current Progress",
+    "Due Date of Completion",
+    "Actual Date of Completion",
+    "Report_Last_Generated_On",
 ]
 
 # Annexure-3's bands, as its AI rows spell them (its Cybersecurity rows print the last one as

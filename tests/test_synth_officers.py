@@ -101,6 +101,29 @@ ISSUE_ENROLMENT_HEADER = [
     "Report_Last_Generated_On",
     "Live_CBP_Plan_Mandate",
 ]
+ISSUE_CBP_HEADER = [
+    "Name",
+    "Email",
+    "Phone",
+    "MDO_Name",
+    "Group",
+    "Designation",
+    "Ministry",
+    "Department",
+    "Organization",
+    "Name of CBP Allocated Course",
+    "isapar",
+    "Allocated On",
+    "Current Progress",
+    "Due Date of Completion",
+    "Actual Date of Completion",
+    "Report_Last_Generated_On",
+]
+HEADERS = {
+    "user-report.csv": ISSUE_USER_HEADER,
+    "user-enrollment-report.csv": ISSUE_ENROLMENT_HEADER,
+    "cbp-report-mdo-enrolment.csv": ISSUE_CBP_HEADER,
+}
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$")
 GENERATED = re.compile(r"^\d{4}-\d{2}-\d{2} (0[1-9]|1[0-2]):[0-5]\d:[0-5]\d (AM|PM)$")
 DURATION = re.compile(r"^\d{2,}:[0-5]\d:[0-5]\d$")
@@ -261,9 +284,9 @@ def test_folders_files_and_headers_are_igots(small):
         ]
         assert "synthetic" in (folder / "README.md").read_text(encoding="utf-8")
     found = reports(raw)
-    assert {name for _, name in found} == {"user-report.csv", "user-enrollment-report.csv"}
+    assert {name for _, name in found} == set(HEADERS)
     for (_, name), members in found.items():
-        header = ISSUE_USER_HEADER if name == "user-report.csv" else ISSUE_ENROLMENT_HEADER
+        header = HEADERS[name]
         for data in members:
             assert b"\r" not in data
             assert next(csv.reader(io.StringIO(data.decode()))) == header
@@ -273,6 +296,11 @@ def test_folders_files_and_headers_are_igots(small):
 @pytest.mark.unit
 def test_timestamps_statuses_and_durations(small):
     timestamps = {
+        "cbp-report-mdo-enrolment.csv": (
+            "Allocated On",
+            "Due Date of Completion",
+            "Actual Date of Completion",
+        ),
         "user-report.csv": ("User_Registration_Date", "MDO_Created_On"),
         "user-enrollment-report.csv": (
             "Enrolled_On",
@@ -474,6 +502,8 @@ def compliance_from_files(raw: Path) -> dict[tuple, dict]:
     done: dict[tuple, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     enrolled: dict[tuple, set] = defaultdict(set)
     for (folder, name), members in reports(raw).items():
+        if name == "cbp-report-mdo-enrolment.csv":
+            continue
         for row in (r for data in members for r in parse(data)):
             key = identity(row)
             if key is None:
@@ -574,3 +604,35 @@ def test_shipped_mdo_names_for_the_demo(tmp_path):
     }
     assert names - {NEW_MDO} <= shipped
     assert any("Water Resources Department" in n for n in names)
+
+
+@pytest.mark.unit
+def test_cbp_report_agrees_with_the_consumption_report(small):
+    """The optional CBP report allocates two Annexure-3 courses to each Water Resources
+    Department officer; its progress and completion date are the consumption report's."""
+    annexure = {(normalised(c["name"]), normalised(c["provider"])) for c in read_annexure()}
+    found = reports(small / "raw")
+    checked = 0
+    for (folder, name), members in found.items():
+        if name != "cbp-report-mdo-enrolment.csv":
+            continue
+        status = {}
+        for data in found[folder, "user-enrollment-report.csv"]:
+            for row in parse(data):
+                content = (normalised(row["Content_Name"]), normalised(row["Content_Provider"]))
+                if content in annexure:  # not 'Cybersecurity' by Coursera, a look-alike
+                    course = (identity(row), content[0])
+                    status[course] = (row["Status"], row["Completed_On"])
+        for row in (r for data in members for r in parse(data)):
+            assert "Water Resources Department" in row["Department"]
+            allocated = normalised(row["Name of CBP Allocated Course"])
+            assert allocated in {name for name, _ in annexure}
+            assert row["Due Date of Completion"] == DUE
+            course = (identity({**row, "Phone_Number": row["Phone"]}), allocated)
+            progress, completed_on = status.get(course, ("not-started", ""))
+            assert (row["Current Progress"], row["Actual Date of Completion"]) == (
+                progress,
+                completed_on,
+            )
+            checked += 1
+    assert checked >= 4
