@@ -13,8 +13,8 @@ keystream byte taken from the third key. Each member's data starts with a 12-byt
 arbitrary bytes and the high byte of the member's CRC-32, which readers check to tell a wrong
 password. The cipher is sequential (each key depends on all earlier plaintext), so this pure
 Python loop runs at about 1-2 MB of compressed data a second: fine for the small and medium
-sizes, which is why the Bihar-scale size defaults to bare CSVs. ZIP64 is not written; members and
-archives must stay under 4 GiB.
+sizes, which is why the Bihar-scale size defaults to bare CSVs. ZIP64 is not written; members
+and archives must stay under 4 GiB.
 """
 
 import datetime as dt
