@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import Measured, run_measured
+from synth.officer_delivery import DEFAULT_PASSWORD
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -101,6 +102,8 @@ def base_env() -> dict[str, str]:
     env.pop("IGOT_RAW_DIR", None)
     env.pop("IGOT_WAREHOUSE", None)
     env.pop("DAGSTER_HOME", None)
+    env.pop("IGOT_REPORTS_ZIP_PASSWORD", None)
+    env.pop("IGOT_OFFICER_KEY_FILE", None)
     return env
 
 
@@ -128,6 +131,9 @@ class Deployment:
         env["IGOT_RAW_DIR"] = str(self.raw)
         env["IGOT_WAREHOUSE"] = str(self.warehouse)
         env["DAGSTER_HOME"] = str(self.dagster_home)
+        # Officer-level deliveries: the synthetic ZIPs' password, and a key file of its own.
+        env["IGOT_REPORTS_ZIP_PASSWORD"] = DEFAULT_PASSWORD
+        env["IGOT_OFFICER_KEY_FILE"] = str(self.state / "officer.key")
         return env
 
 

@@ -16,6 +16,7 @@ import zipfile
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import SHIPPED_RAW
 
@@ -636,3 +637,35 @@ def test_cbp_report_agrees_with_the_consumption_report(small):
             )
             checked += 1
     assert checked >= 4
+
+
+@pytest.mark.unit
+def test_officer_floor_computes_the_expected_compliance(small, tmp_path):
+    """bench's hand-written officer floor, on the same delivery as bare CSVs, gives the
+    manifest's compliance counts: the floor does the real work, and the counts are reachable."""
+    from bench.floor import build_floor
+
+    bare = tmp_path / "csv"
+    generate(Parameters.for_size("small", officer_format="csv"), bare)
+    result = build_floor(bare / "raw", tmp_path / "floor.duckdb")
+    assert result["rows"]["raw.officer_quarantine"] > 0
+    meta = manifest(bare)
+    slugs = dict(
+        zip(meta["parameters"]["state_names"], meta["parameters"]["state_slugs"], strict=True)
+    )
+    expected = {
+        (slugs[e["state"]], e["report_date"], e["department"], e["mandate_id"]): (
+            e["officers"],
+            e["compliant"],
+        )
+        for e in meta["officers"]["expected"]
+    }
+    con = duckdb.connect(str(tmp_path / "floor.duckdb"), read_only=True)
+    try:
+        rows = con.execute(
+            "select state, report_date::varchar, department, mandate_id, officers, compliant "
+            "from marts.mandate_compliance"
+        ).fetchall()
+    finally:
+        con.close()
+    assert {(s, d, dep, m): (o, c) for s, d, dep, m, o, c in rows} == expected
