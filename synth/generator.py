@@ -27,8 +27,8 @@ from synth.officer_delivery import (
     report_dates,
     write_bands,
 )
+from synth.officer_manifest import json_lines
 from synth.officer_people import Organisation
-from synth.officer_reports import json_lines
 from synth.randomness import array_stream, stream
 from synth.ranking import edition
 from synth.review_keys import ReviewSeeds

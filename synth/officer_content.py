@@ -25,7 +25,6 @@ from synth.officer_vocabulary import (
 
 RECOMMENDED = DEFAULT_RAW_DIR / "catalogue" / "recommended_courses.csv"
 ANNEXURE, LOOKALIKE, OTHER = 0, 1, 2
-KIND_NAMES = ("annexure", "lookalike", "other")
 
 
 @dataclass(frozen=True)

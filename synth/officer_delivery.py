@@ -16,8 +16,10 @@ import numpy as np
 
 from synth.officer_content import build_contents, read_annexure
 from synth.officer_enrolments import build_enrolments
+from synth.officer_files import Delivery
+from synth.officer_manifest import entry
 from synth.officer_people import NEW_MDO, Officers, Organisation, build_officers, seconds
-from synth.officer_reports import Delivery, _entry, write_day
+from synth.officer_reports import write_day
 from synth.officer_vocabulary import BANDS
 from synth.randomness import array_stream, stream
 
@@ -155,7 +157,7 @@ def generate_state_officers(
         day = write_day(delivery, officers, contents, enrolments)
         for fields in mdo_planted:
             day.planted.append(
-                _entry(delivery, source_file=delivery.folder.relative_to(raw).as_posix(), **fields)
+                entry(delivery, source_file=delivery.folder.relative_to(raw).as_posix(), **fields)
             )
         output.planted += day.planted
         output.expected += day.expected

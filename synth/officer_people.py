@@ -27,7 +27,6 @@ from synth.officer_vocabulary import (
 )
 from synth.states import State
 
-EPOCH = np.datetime64("1970-01-01T00:00:00", "s")
 REGISTERED_FROM = dt.datetime(2021, 6, 1)
 REGISTERED_UNTIL = dt.datetime(2025, 3, 31)
 MDO_CREATED_FROM = dt.datetime(2021, 1, 1)

@@ -1,14 +1,13 @@
 """Write one state's officer-level delivery for one report date, exactly as iGOT's MDO portal
-gives it: `user-report.csv` and `user-enrollment-report.csv`, packed in password-protected
-`reports*.zip` files (one per group of departments, as when a state admin downloads several)
-or as bare CSVs; and say what a correct pipeline must find in them.
+gives it: `user-report.csv`, `user-enrollment-report.csv` and, where a CBP plan allocated
+courses, `cbp-report-mdo-enrolment.csv`, packed in password-protected ZIPs (one per group of
+departments, as when a state admin downloads several) or as bare CSVs.
 
 The CSVs are written by DuckDB from NumPy columns (COPY ... TO, minimal quoting, '\\n' line
 endings), which is what makes 40 lakh rows take seconds rather than minutes.
 """
 
 import datetime as dt
-import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,9 +16,25 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from synth.officer_content import ANNEXURE, LOOKALIKE, Contents, is_program
+from synth.officer_content import ANNEXURE, Contents, is_program
 from synth.officer_enrolments import COMPLETED, STATUSES, Enrolments, Shown, shown_at
-from synth.officer_people import NEW_MDO, Officers, Organisation, seconds
+from synth.officer_files import Delivery
+from synth.officer_manifest import (
+    DUE,
+    WRD,
+    expected_counts,
+    planted_content,
+    planted_order,
+    planted_rows,
+)
+from synth.officer_people import (
+    MDO_CREATED_FROM,
+    MDO_CREATED_UNTIL,
+    NEW_MDO,
+    Officers,
+    Organisation,
+    seconds,
+)
 from synth.officer_vocabulary import (
     CBP_HEADER,
     CBP_REPORT,
@@ -31,26 +46,10 @@ from synth.officer_vocabulary import (
 from synth.randomness import array_stream
 from synth.zipcrypto import Member, write_encrypted_zip
 
-DUE = dt.datetime(2026, 3, 31, 23, 59, 59)
 TIMESTAMP = "%Y-%m-%d %H:%M:%S"
 GENERATED = "%Y-%m-%d %I:%M:%S %p"
-ZIP_NAME = "reports_synthetic{suffix}.zip"
-WRD = "Water Resources Department"
 MEMORY_LIMIT = "1GB"
 CBP_ALLOCATED = dt.datetime(2026, 2, 26, 11, 0, 0)  # the day after the WRD memo
-OFFICER_KEYS = (
-    "issue_type",
-    "state",
-    "report_date",
-    "department",
-    "mdo_name",
-    "source_file",
-    "source_member",
-    "source_row",
-    "column",
-    "detail",
-    "expected",
-)
 
 
 @dataclass
@@ -62,33 +61,6 @@ class DayOutput:
     enrolment_rows: int = 0
     cbp_rows: int = 0
     bytes: int = 0
-
-
-@dataclass(frozen=True)
-class Delivery:
-    """Where and how one state's report of one date is written."""
-
-    organisation: Organisation
-    report_date: dt.date
-    moment: dt.datetime  # when iGOT generated the report
-    folder: Path  # <raw>/officers/<state>_<date>
-    raw: Path
-    zips: int  # 0 = bare CSVs
-    password: str
-    seed: int
-
-    @property
-    def state(self):
-        return self.organisation.state
-
-    def relative(self, name: str) -> str:
-        return (self.folder / name).relative_to(self.raw).as_posix()
-
-    def file_of(self, part: int) -> tuple[str, str | None]:
-        """(source_file, source_member) of a part's user report; the member names the CSV."""
-        if not self.zips:
-            return self.relative(USER_REPORT), None
-        return self.relative(ZIP_NAME.format(suffix=f" ({part})" if part else "")), USER_REPORT
 
 
 def _ts_macro(con) -> None:
@@ -130,7 +102,7 @@ def _officer_frame(officers: Officers, organisation: Organisation, shown: Shown,
             "registered": officers.registered,
             "course_enrolments": enrolled,
             "course_completions": completions,
-            **{k: v for k, v in officers.columns.items()},
+            **officers.columns,
         }
     )
 
@@ -372,7 +344,7 @@ def write_day(
         con.close()
     planted = planted_rows(delivery, officers, enrolments, user_rows, enrolment_rows)
     planted += planted_content(delivery, contents, enrolment_rows)
-    output.planted = sorted(planted, key=_planted_order)
+    output.planted = sorted(planted, key=planted_order)
     output.expected = expected_counts(delivery, officers, contents, enrolments, shown)
     return output
 
@@ -380,8 +352,7 @@ def write_day(
 def _mdo_frame(delivery: Delivery) -> pd.DataFrame:
     names = sorted(set(delivery.organisation.mdo_names) | {NEW_MDO})
     rng = array_stream(delivery.seed, delivery.state.slug, "mdo-created")
-    low = seconds(dt.datetime(2021, 1, 1))
-    high = seconds(dt.datetime(2023, 12, 31))
+    low, high = seconds(MDO_CREATED_FROM), seconds(MDO_CREATED_UNTIL)
     return pd.DataFrame({"mdo_name": names, "created": rng.integers(low, high, len(names))})
 
 
@@ -409,207 +380,3 @@ def _write_part(con, delivery: Delivery, part: int, generated: str, output: DayO
     output.files.append(source_file)
     key = (delivery.seed, delivery.state.slug, delivery.report_date.isoformat(), part)
     return write_encrypted_zip(path, members, delivery.password, delivery.moment, key)
-
-
-def _planted_order(entry: dict) -> tuple:
-    """By file, member and row; per-content entries after the rows, by their detail."""
-    return (
-        entry["source_file"] or "",
-        entry["source_member"] or "",
-        entry["source_row"] or 0,
-        entry["issue_type"],
-        entry["detail"],
-    )
-
-
-def _entry(delivery: Delivery, **values) -> dict:
-    entry = dict.fromkeys(OFFICER_KEYS)
-    entry.update(state=delivery.state.name, report_date=delivery.report_date.isoformat())
-    entry.update(values)
-    return entry
-
-
-def _where(delivery: Delivery, part: int, member: str) -> dict:
-    source_file, _ = delivery.file_of(part)
-    if not delivery.zips:
-        return {"source_file": delivery.relative(member), "source_member": None}
-    return {"source_file": source_file, "source_member": member}
-
-
-def planted_rows(delivery, officers: Officers, e: Enrolments, user_rows, enrolment_rows) -> list:
-    """One entry per planted row defect in this delivery, with its file and row."""
-    planted = []
-    user_rows = user_rows[
-        user_rows["flip"].to_numpy() | officers.unidentifiable[user_rows["officer"]]
-    ]
-    for row in user_rows.itertuples():
-        o = row.officer
-        if row.flip:
-            planted.append(
-                _entry(
-                    delivery,
-                    issue_type="duplicate_officer",
-                    department=officers.departments[o],
-                    mdo_name=officers.mdo_names[o],
-                    **_where(delivery, row.part, USER_REPORT),
-                    source_row=row.source_row,
-                    column="Email",
-                    detail="the officer listed a second time, the e-mail in the other case",
-                    expected="one officer (same officer_key); counted once",
-                )
-            )
-        elif officers.unidentifiable[o]:
-            planted.append(_unidentifiable(delivery, officers, o, row, USER_REPORT))
-    rows = enrolment_rows["row"].to_numpy()
-    completed = (enrolment_rows["status"] == "completed").to_numpy()
-    flagged = (
-        enrolment_rows["flip"].to_numpy()
-        | officers.unidentifiable[enrolment_rows["officer"].to_numpy()]
-        | (completed & (e.undated[rows] | (e.before_enrolment[rows] > 0)))
-    )
-    for row in enrolment_rows[flagged].itertuples():
-        o, r = row.officer, row.row
-        kind = None
-        if row.flip:
-            kind = (
-                "duplicate_enrolment",
-                "Email",
-                "the same officer and content listed a second time, the e-mail in the other case",
-                "counted once",
-            )
-        elif officers.unidentifiable[o]:
-            planted.append(_unidentifiable(delivery, officers, o, row, ENROLMENT_REPORT))
-        elif row.status == "completed" and e.undated[r]:
-            kind = (
-                "completed_without_date",
-                "Completed_On",
-                "Status completed with a blank Completed_On",
-                "finding 'completed without Completed_On'; does not count for a mandate",
-            )
-        elif row.status == "completed" and e.before_enrolment[r]:
-            kind = (
-                "completed_before_enrolled",
-                "Completed_On",
-                f"Completed_On {e.before_enrolment[r]} days before Enrolled_On",
-                "finding 'Completed_On before Enrolled_On'",
-            )
-        if kind:
-            planted.append(
-                _entry(
-                    delivery,
-                    issue_type=kind[0],
-                    department=officers.departments[o],
-                    mdo_name=officers.mdo_names[o],
-                    **_where(delivery, row.part, ENROLMENT_REPORT),
-                    source_row=row.source_row,
-                    column=kind[1],
-                    detail=kind[2],
-                    expected=kind[3],
-                )
-            )
-    return planted
-
-
-def _unidentifiable(delivery, officers: Officers, o: int, row, member: str) -> dict:
-    return _entry(
-        delivery,
-        issue_type="unidentifiable_officer",
-        department=officers.departments[o],
-        mdo_name=officers.mdo_names[o],
-        **_where(delivery, row.part, member),
-        source_row=row.source_row,
-        column="Email",
-        detail="no e-mail, employee id or phone",
-        expected="quarantined: no e-mail, employee id or phone to identify the officer",
-    )
-
-
-def planted_content(delivery, contents: Contents, enrolment_rows: pd.DataFrame) -> list:
-    """Per content shown: look-alikes of AI/Cybersecurity courses and Annexure-3 spellings."""
-    planted = []
-    counts = enrolment_rows.groupby("display").size()
-    for display, rows in counts.items():
-        d = contents.displays[display]
-        kind = contents.kinds[d.content]
-        if kind == LOOKALIKE:
-            planted.append(
-                _entry(
-                    delivery,
-                    issue_type="lookalike_course",
-                    column="Content_Name",
-                    detail=f"'{d.name}' by '{d.provider}' on {rows} rows",
-                    expected="listed for review as looking like an AI or Cybersecurity course; "
-                    "not on Annexure-3, never counts",
-                )
-            )
-        elif kind == ANNEXURE and d.variant:
-            planted.append(
-                _entry(
-                    delivery,
-                    issue_type="course_name_variant",
-                    column="Content_Name",
-                    detail=f"'{d.name}' by '{d.provider}' on {rows} rows ({d.variant})",
-                    expected=f"matches Annexure-3 '{contents.names[d.content]}' by "
-                    f"'{contents.providers[d.content]}'; counts",
-                )
-            )
-    return planted
-
-
-def expected_counts(delivery, officers: Officers, contents: Contents, e: Enrolments, shown) -> list:
-    """What the compliance mart should say, per Department cell as delivered and mandate:
-    officers in scope (identifiable, each once), compliant; and the report's late and undated
-    Annexure-3 completions. Computed from the generator's own truth, not from the files."""
-    due = seconds(DUE)
-    rows = shown.rows
-    counting = (
-        (contents.kinds[e.content[rows]] == ANNEXURE)
-        & (shown.status == COMPLETED)
-        & (shown.completed_on >= 0)
-        & (shown.completed_on <= due)
-    )
-    domains = np.array([contents.domains[c] for c in e.content[rows].tolist()], dtype=object)
-    n = officers.count
-    ai = np.bincount(e.officer[rows][counting & (domains == "AI")], minlength=n)
-    cyber = np.bincount(e.officer[rows][counting & (domains == "Cybersecurity")], minlength=n)
-    in_scope = ~officers.unidentifiable
-    annexure_done = (contents.kinds[e.content[rows]] == ANNEXURE) & (shown.status == COMPLETED)
-    late = annexure_done & (shown.completed_on > due)
-    undated = annexure_done & (shown.completed_on < 0)
-    enrolled = np.bincount(e.officer[rows], minlength=n) > 0
-    frame = pd.DataFrame(
-        {
-            "department": [d or "" for d in officers.departments],
-            "in_scope": in_scope,
-            "kb": in_scope & (ai >= 1) & (cyber >= 1),
-            "wrd": in_scope & (ai + cyber >= 2),
-            "never": in_scope & ~enrolled,
-            "late": np.bincount(e.officer[rows][late], minlength=n),
-            "undated": np.bincount(e.officer[rows][undated], minlength=n),
-        }
-    )
-    grouped = frame.groupby("department").sum(numeric_only=True)
-    expected = []
-    is_bihar = delivery.state.slug == "bihar"
-    for department, totals in grouped.iterrows():
-        base = {
-            "state": delivery.state.name,
-            "report_date": delivery.report_date.isoformat(),
-            "department": department or None,
-            "officers": int(totals["in_scope"]),
-            "never_enrolled": int(totals["never"]),
-            "annexure_completions_late": int(totals["late"]),
-            "annexure_completions_undated": int(totals["undated"]),
-        }
-        expected.append(
-            {**base, "mandate_id": "kb-2026-01-20-ai-cyber", "compliant": int(totals["kb"])}
-        )
-        if is_bihar and WRD.lower() in department.lower() and "minor" not in department.lower():
-            expected.append(
-                {**base, "mandate_id": "wrd-bihar-2026-02-25", "compliant": int(totals["wrd"])}
-            )
-    return expected
-
-
-def json_lines(entries: list[dict]) -> list[str]:
-    return [json.dumps(entry, ensure_ascii=False) for entry in entries]

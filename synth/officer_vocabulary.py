@@ -160,8 +160,6 @@ GENDERS = (("Male", 0.67), ("Female", 0.32), ("Others", 0.01))
 CATEGORIES = (("General", 0.3), ("OBC", 0.4), ("SC", 0.16), ("ST", 0.04), ("", 0.1))
 PROFILE_STATUSES = (("VERIFIED", 0.7), ("NOT-VERIFIED", 0.3))
 ROLES = (("PUBLIC", 0.985), ("PUBLIC,MDO_ADMIN", 0.01), ("PUBLIC,MDO_LEADER", 0.005))
-CADRES = ("State Administrative Service", "State Engineering Service", "State Police Service")
-EXTERNAL_SYSTEMS = ("HRMS", "")
 
 # Content on iGOT that is not on Annexure-3: (name, provider, type, duration 'HH:MM:SS').
 OTHER_CONTENT = (
