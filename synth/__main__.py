@@ -51,7 +51,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="none, password-protected ZIPs (zip) or bare CSVs (csv); default none, csv for bihar",
     )
     officers.add_argument("--officer-states", type=int, help="states with a delivery (Bihar first)")
-    officers.add_argument("--officers-per-state", dest="officers", type=int)
+    officers.add_argument(
+        "--officers-per-state", dest="officers", type=int, help="officers in each delivery"
+    )
     officers.add_argument("--officer-days", type=int, help="report dates, a week apart")
     officers.add_argument("--zips", type=int, help="ZIPs per delivery (departments dealt round)")
     officers.add_argument(
