@@ -16,12 +16,8 @@ import duckdb
 from dagster_project.settings import DBT_PROJECT_DIR
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
-<<<<<<< HEAD
-SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
-=======
 OFFICER_FLOOR_SQL = Path(__file__).with_name("floor_officers.sql")
-SEEDS_DIR = REPO_ROOT / "dbt_models" / "seeds"
->>>>>>> off-synth
+SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 # Tables whose row counts the floor reports, in the order they are built.
 COUNTED_TABLES = (

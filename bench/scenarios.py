@@ -19,12 +19,9 @@ from pathlib import Path
 import duckdb
 
 from bench.measure import Measured, run_measured
-<<<<<<< HEAD
 from dagster_project.settings import DBT_PROJECT_DIR as DBT_PROJECT
 from dagster_project.settings import REPO_ROOT
-=======
 from synth.officer_delivery import DEFAULT_PASSWORD
->>>>>>> off-synth
 
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
