@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
 MANIFEST := dbt_models/target/manifest.json
 
-.PHONY: install browser run test test-fast app dagster lint synth bench clean
+.PHONY: install browser run test test-fast app dagster lint synth bench demo clean
 
 install: $(VENV)/.installed
 
@@ -70,6 +70,31 @@ synth: install
 # BENCH_SIZES=small,medium limits the sizes (default: all three).
 bench: install $(MANIFEST)
 	$(BIN)/python -m bench $(if $(BENCH_SIZES),--sizes $(BENCH_SIZES))
+
+# A separate warehouse from the shipped raw/ plus a small synthetic officer-level delivery for
+# Bihar (password-protected reports_synthetic*.zip whose MDOs are the shipped Bihar report's),
+# then the dashboard on it. Everything lives in demo/ (gitignored); the published warehouse,
+# raw/ and the officer key of a real installation are never touched.
+DEMO := $(CURDIR)/demo
+DEMO_PASSWORD := synthetic-2026
+DEMO_ENV := IGOT_RAW_DIR=$(DEMO)/raw IGOT_WAREHOUSE=$(DEMO)/warehouse/igot.duckdb \
+	DAGSTER_HOME=$(DEMO)/.dagster IGOT_REPORTS_ZIP_PASSWORD=$(DEMO_PASSWORD) \
+	IGOT_OFFICER_KEY_FILE=$(DEMO)/officer.key
+
+demo: install $(MANIFEST)
+	rm -rf $(DEMO)/raw $(DEMO)/synthetic $(DEMO)/warehouse $(DEMO)/.dagster
+	$(BIN)/python -m synth --size small --states 1 --months 1 --officers zip \
+		--officer-states 1 --officers-per-state 1000 --officer-mdos shipped \
+		--zip-password $(DEMO_PASSWORD) \
+		--out $(DEMO)/synthetic
+	mkdir -p $(DEMO)/raw $(DEMO)/.dagster
+	cp -R raw/. $(DEMO)/raw/
+	cp -R $(DEMO)/synthetic/raw/officers $(DEMO)/raw/officers
+	cp $(DEMO)/synthetic/raw/reference/officer_bands.csv $(DEMO)/raw/reference/
+	cp dagster_project/dagster.yaml $(DEMO)/.dagster/dagster.yaml
+	$(DEMO_ENV) $(BIN)/python -m dagster_project.cli run
+	$(DEMO_ENV) STREAMLIT_CLIENT_TOOLBAR_MODE=viewer $(BIN)/streamlit run streamlit_app/app.py \
+		--server.address 127.0.0.1 --browser.gatherUsageStats false
 
 clean:
 	rm -rf dbt_models/target dbt_models/logs

@@ -16,6 +16,7 @@ import duckdb
 from dagster_project.settings import DBT_PROJECT_DIR
 
 FLOOR_SQL = Path(__file__).with_name("floor.sql")
+OFFICER_FLOOR_SQL = Path(__file__).with_name("floor_officers.sql")
 SEEDS_DIR = DBT_PROJECT_DIR / "seeds"
 
 # Tables whose row counts the floor reports, in the order they are built.
@@ -31,6 +32,15 @@ COUNTED_TABLES = (
     "marts.state_ranking",
     "marts.state_summary",
 )
+# And, when the raw folder has officer-level deliveries (floor_officers.sql):
+OFFICER_TABLES = (
+    "raw.officer_users",
+    "raw.officer_enrolments",
+    "raw.officer_quarantine",
+    "marts.officer_mandate_status",
+    "marts.mandate_compliance",
+    "marts.course_uptake",
+)
 
 
 def _path_literal(path: Path) -> str:
@@ -38,9 +48,15 @@ def _path_literal(path: Path) -> str:
     return path.resolve().as_posix().replace("'", "''")
 
 
-def render(raw_dir: Path, seeds_dir: Path = SEEDS_DIR) -> str:
-    """floor.sql with its placeholders filled (plain replacement: the SQL has other braces)."""
-    sql = FLOOR_SQL.read_text(encoding="utf-8")
+def has_officers(raw_dir: Path) -> bool:
+    """Whether the raw folder holds officer-level deliveries as bare CSVs."""
+    return any((raw_dir / "officers").glob("*/user-report.csv"))
+
+
+def render(raw_dir: Path, seeds_dir: Path = SEEDS_DIR, script: Path = FLOOR_SQL) -> str:
+    """A floor script with its placeholders filled (plain replacement: the SQL has other
+    braces)."""
+    sql = script.read_text(encoding="utf-8")
     return sql.replace("{raw_dir}", _path_literal(raw_dir)).replace(
         "{seeds_dir}", _path_literal(seeds_dir)
     )
@@ -51,12 +67,15 @@ def build_floor(raw_dir: Path, out_path: Path, seeds_dir: Path = SEEDS_DIR) -> d
     out_path.unlink(missing_ok=True)
     start = time.perf_counter()
     con = duckdb.connect(str(out_path))
+    officers = has_officers(raw_dir)
     try:
         con.execute(render(raw_dir, seeds_dir))
+        if officers:
+            con.execute(render(raw_dir, seeds_dir, OFFICER_FLOOR_SQL))
         sql_seconds = time.perf_counter() - start
         counts = {
             table: con.execute(f"select count(*) from {table}").fetchone()[0]
-            for table in COUNTED_TABLES
+            for table in COUNTED_TABLES + (OFFICER_TABLES if officers else ())
         }
         mdo_files = con.execute(
             "select count(distinct source_file) from raw.mdo_report"

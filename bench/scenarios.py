@@ -21,6 +21,7 @@ import duckdb
 from bench.measure import Measured, run_measured
 from dagster_project.settings import DBT_PROJECT_DIR as DBT_PROJECT
 from dagster_project.settings import REPO_ROOT
+from synth.officer_delivery import DEFAULT_PASSWORD
 
 PYTHON = sys.executable
 VENV_BIN = Path(PYTHON).parent
@@ -100,6 +101,8 @@ def base_env() -> dict[str, str]:
     env.pop("IGOT_RAW_DIR", None)
     env.pop("IGOT_WAREHOUSE", None)
     env.pop("DAGSTER_HOME", None)
+    env.pop("IGOT_REPORTS_ZIP_PASSWORD", None)
+    env.pop("IGOT_OFFICER_KEY_FILE", None)
     return env
 
 
@@ -127,6 +130,9 @@ class Deployment:
         env["IGOT_RAW_DIR"] = str(self.raw)
         env["IGOT_WAREHOUSE"] = str(self.warehouse)
         env["DAGSTER_HOME"] = str(self.dagster_home)
+        # Officer-level deliveries: the synthetic ZIPs' password, and a key file of its own.
+        env["IGOT_REPORTS_ZIP_PASSWORD"] = DEFAULT_PASSWORD
+        env["IGOT_OFFICER_KEY_FILE"] = str(self.state / "officer.key")
         return env
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from tabulate import tabulate
 
 
 @dataclass
@@ -14,20 +15,9 @@ class CheckTally:
 
 
 def _table(headers: list[str], rows: list[tuple]) -> str:
-    cells = [[str(h) for h in headers], *[[_fmt(v) for v in row] for row in rows]]
-    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    lines = [
-        "  ".join(
-            c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths, strict=True))
-        )
-        for r in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join("  " + line for line in lines)
-
-
-def _fmt(value) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    """A plain-text table, text left and numbers right (with thousands separators), indented."""
+    text = tabulate(rows, headers=headers, tablefmt="simple", intfmt=",")
+    return "\n".join("  " + line for line in text.splitlines())
 
 
 def load_section(con: duckdb.DuckDBPyConnection) -> str:
@@ -51,8 +41,9 @@ def load_section(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def marts_section(con: duckdb.DuckDBPyConnection) -> str:
+    # information_schema lists views too: marts.pipeline_runs is one.
     tables = con.execute(
-        "select table_name from duckdb_tables() where schema_name = 'marts' order by 1"
+        "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
     ).fetchall()
     if not tables:
         return "Marts built\n  (none yet)"

@@ -1,9 +1,9 @@
 """How long each stage of a finished run took and how many rows it handled.
 
-Read back from Dagster's event log of the run: each step's start and end, grouped into the four
-stages a person reasons about. Rows come from what the stages leave behind: files loaded in this
-run (`raw.file_loads`), the tables dbt wrote, the rows each Great Expectations suite validated
-(its check's metadata) and the marts published.
+Read back from Dagster's run history: each step's start and end (`get_run_step_stats`), grouped
+into the four stages a person reasons about. Rows come from what the stages leave behind: files
+loaded in this run (`raw.file_loads`), the tables dbt wrote, the rows each Great Expectations
+suite validated (its check's metadata) and the marts published.
 """
 
 from collections import defaultdict
@@ -28,34 +28,30 @@ def stage_of(step_key: str) -> str:
 
 def stage_timings(instance: dg.DagsterInstance, run_id: str, warehouse: Path) -> dict:
     """{stage: {"seconds", "rows"}} for a run that has ended."""
-    started: dict[str, float] = {}
     seconds: dict[str, float] = defaultdict(float)
-    validated = 0
-    for entry in instance.all_logs(run_id):
-        event = entry.dagster_event
-        if event is None:
-            continue
-        if event.event_type == dg.DagsterEventType.STEP_START:
-            started[event.step_key] = entry.timestamp
-        elif (
-            event.event_type
-            in (
-                dg.DagsterEventType.STEP_SUCCESS,
-                dg.DagsterEventType.STEP_FAILURE,
-            )
-            and event.step_key in started
-        ):
-            seconds[stage_of(event.step_key)] += entry.timestamp - started.pop(event.step_key)
-        elif event.event_type == dg.DagsterEventType.ASSET_CHECK_EVALUATION:
-            rows = event.event_specific_data.metadata.get("rows")
-            if rows is not None and isinstance(rows.value, int):
-                validated += rows.value
+    for step in instance.get_run_step_stats(run_id):
+        if step.start_time is not None and step.end_time is not None:
+            seconds[stage_of(step.step_key)] += step.end_time - step.start_time
     rows = _stage_rows(warehouse, run_id)
-    rows["checks"] = validated
+    rows["checks"] = _rows_validated(instance, run_id)
     return {
         stage: {"seconds": round(seconds.get(stage, 0.0), 3), "rows": rows.get(stage, 0)}
         for stage in STAGES
     }
+
+
+def _rows_validated(instance: dg.DagsterInstance, run_id: str) -> int:
+    """The rows the run's Great Expectations checks validated, from their metadata."""
+    validated = 0
+    records = instance.get_records_for_run(
+        run_id=run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
+    ).records
+    for record in records:
+        evaluation = record.event_log_entry.dagster_event.asset_check_evaluation_data
+        rows = evaluation.metadata.get("rows")
+        if rows is not None and isinstance(rows.value, int):
+            validated += rows.value
+    return validated
 
 
 def _stage_rows(warehouse: Path, run_id: str) -> dict[str, int]:

@@ -6,9 +6,11 @@ GX context: a pandas datasource, a dataframe asset named after the table, a whol
 batch. Suites live in git as JSON and are loaded into a fresh context for every validation;
 nothing of GX persists between calls except the Data Docs site on disk.
 
-Every expectation says in `meta.severity` what its failure means: `error` (the warehouse would
-be wrong; publishing is blocked) or `warning` (the source says something implausible, as
-printed; a person should look, but the month is still published). `meta.notes` says why.
+Every expectation says in GX's own `severity` field what its failure means: `critical` (the
+warehouse would be wrong; publishing is blocked) or `warning` (the source says something
+implausible, as printed; a person should look, but the month is still published). `meta.notes`
+says why. A failure's sample names the failing rows by the suite's row id columns (for a raw
+table its file and row) with the value found.
 """
 
 import contextlib
@@ -37,13 +39,14 @@ from great_expectations.data_context.types.resource_identifiers import (
     ValidationResultIdentifier,
 )
 from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+from great_expectations.expectations.metadata_types import FailureSeverity
 
 from dagster_project import settings
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
-SEVERITIES = ("error", "warning")
-# GX 1.24 has failure levels of its own; ours map onto them so GX's results agree with ours.
-GX_SEVERITY = {"error": "critical", "warning": "warning"}
+# GX's failure levels that a suite may use, the blocking one first; GX's third, `info`, would
+# mean a failure nobody acts on.
+SEVERITIES = (FailureSeverity.CRITICAL.value, FailureSeverity.WARNING.value)
 SAMPLE_SIZE = 5
 DOCS_SITE = "warehouse"
 DOCS_RESULTS = ".validation_results"  # inside the docs folder; the site is rendered from it
@@ -116,22 +119,19 @@ class Suite:
         """
         lines = [self.description, ""]
         for expectation in self.expectations:
-            meta = expectation["meta"]
+            notes = expectation.get("meta", {}).get("notes", "")
             columns = [str(v) for k, v in expectation["kwargs"].items() if k.startswith("column")]
             target = f" ({', '.join(columns)})" if columns else ""
-            lines.append(
-                f"- **{meta['severity']}** {expectation['type']}{target}: {meta.get('notes', '')}"
-            )
+            lines.append(f"- **{expectation['severity']}** {expectation['type']}{target}: {notes}")
         return "\n".join(lines)
 
 
 def _configuration(expectation: dict) -> ExpectationConfiguration:
-    meta = expectation.get("meta", {})
     return ExpectationConfiguration(
         type=expectation["type"],
         kwargs=expectation.get("kwargs", {}),
-        meta=meta,
-        severity=GX_SEVERITY[meta["severity"]],
+        meta=expectation.get("meta", {}),
+        severity=expectation["severity"],
     )
 
 
@@ -148,7 +148,7 @@ def load_suite(path: Path) -> Suite:
         if not meta.get(key):
             raise SuiteFileError(path, f"meta.{key} is missing")
     for number, expectation in enumerate(data.get("expectations", []), start=1):
-        severity = expectation.get("meta", {}).get("severity")
+        severity = expectation.get("severity")
         if severity not in SEVERITIES:
             raise SuiteFileError(
                 path,
@@ -237,12 +237,12 @@ class SuiteOutcome:
     result: ExpectationSuiteValidationResult | None = field(default=None, repr=False)
 
     @property
-    def errors(self) -> list[FailedExpectation]:
-        return [f for f in self.failures if f.severity == "error"]
+    def critical(self) -> list[FailedExpectation]:
+        return [f for f in self.failures if f.severity == FailureSeverity.CRITICAL.value]
 
     @property
     def warnings(self) -> list[FailedExpectation]:
-        return [f for f in self.failures if f.severity == "warning"]
+        return [f for f in self.failures if f.severity == FailureSeverity.WARNING.value]
 
     @property
     def success_by_severity(self) -> dict[str, bool]:
@@ -255,8 +255,8 @@ class SuiteOutcome:
 
     @property
     def publishable(self) -> bool:
-        """No error-severity expectation failed; warnings do not stop publishing."""
-        return not self.errors
+        """No critical expectation failed; warnings do not stop publishing."""
+        return not self.critical
 
     def failures_of(self, severity: str) -> list[FailedExpectation]:
         return [f for f in self.failures if f.severity == severity]
@@ -328,7 +328,7 @@ def validate_suite(
     A per-file table (its rows identified by source_file) is validated in chunks of whole
     files; with `only_files`, only those files' rows are (the files a run loaded: older rows
     were validated by the run that loaded them). A table that cannot be read (missing, or a
-    derived column that no longer computes) is an error: nothing of it could be checked.
+    derived column that no longer computes) is a critical failure: nothing of it could be checked.
     """
     try:
         chunks = _file_chunks(con, suite, only_files) if suite.is_per_file else [None]
@@ -339,7 +339,7 @@ def validate_suite(
         unreadable = FailedExpectation(
             expectation="table_is_readable",
             kwargs={"table": suite.table},
-            severity="error",
+            severity=FailureSeverity.CRITICAL.value,
             notes="The table must exist and the suite's derived columns must compute.",
             exception=str(err).splitlines()[0],
         )
@@ -508,7 +508,7 @@ def _failure(result: ExpectationValidationResult) -> FailedExpectation:
     return FailedExpectation(
         expectation=config.type,
         kwargs=_plain({k: v for k, v in config.kwargs.items() if k != "batch_id"}),
-        severity=config.meta["severity"],
+        severity=FailureSeverity(config.severity).value,
         notes=config.meta.get("notes", ""),
         unexpected_count=details.get("unexpected_count"),
         sample=_plain(

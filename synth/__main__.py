@@ -5,7 +5,8 @@ import sys
 import time
 from pathlib import Path
 
-from synth.generator import DEFAULT_SEED, SIZES, Parameters, default_out, generate
+from synth.generator import DEFAULT_SEED, OPTIONS, SIZES, Parameters, default_out, generate
+from synth.officer_delivery import DEFAULT_PASSWORD, FORMATS, OFFICER_SIZES
 from synth.writer import OutputRefused
 
 
@@ -32,13 +33,47 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--jobs", type=int, help="worker processes (default: CPUs); the output is the same"
     )
+    officers = parser.add_argument_group(
+        "officer-level reports",
+        "iGOT's per-officer reports in officers/<state>_<date>/ and reference/officer_bands.csv "
+        "(default sizes: "
+        + "; ".join(
+            f"{name} = {s['officer_states']} states x {s['officers']:,} officers x "
+            f"{s['officer_days']} dates"
+            for name, s in OFFICER_SIZES.items()
+        )
+        + ")",
+    )
+    officers.add_argument(
+        "--officers",
+        dest="officer_format",
+        choices=FORMATS,
+        help="none, password-protected ZIPs (zip) or bare CSVs (csv); default none, csv for bihar",
+    )
+    officers.add_argument("--officer-states", type=int, help="states with a delivery (Bihar first)")
+    officers.add_argument(
+        "--officers-per-state", dest="officers", type=int, help="officers in each delivery"
+    )
+    officers.add_argument("--officer-days", type=int, help="report dates, a week apart")
+    officers.add_argument("--zips", type=int, help="ZIPs per delivery (departments dealt round)")
+    officers.add_argument(
+        "--zip-password", dest="password", help=f"the ZIPs' password (default {DEFAULT_PASSWORD})"
+    )
+    officers.add_argument(
+        "--officer-mdos",
+        choices=("synthetic", "shipped"),
+        help="the MDOs officers work in: the synthetic MDO reports' (default) or, for Bihar "
+        "alone, the shipped raw/mdo report's",
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     params = Parameters.for_size(
-        args.size, args.seed, states=args.states, mdos=args.mdos, months=args.months
+        args.size,
+        args.seed,
+        **{name: getattr(args, name) for name in OPTIONS if hasattr(args, name)},
     )
     started = time.perf_counter()
     try:
@@ -69,6 +104,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  planted defects: {summary['planted_total']:,} findings")
     for issue_type, count in counts["planted"].items():
         print(f"    {issue_type}: {count:,}")
+    if "officers" in summary:
+        officers = summary["officers"]
+        rows = officers["rows"]
+        print(
+            f"  officers: {rows['officers']:,} officers, {rows['user_report_rows']:,} user-report "
+            f"and {rows['enrolment_rows']:,} enrolment rows in {len(officers['files']):,} files "
+            f"({p['officers']['format']})"
+        )
+        for issue_type, count in officers["planted"].items():
+            print(f"    {issue_type}: {count:,}")
     print(f"  seconds: {seconds:.1f}")
     return 0
 

@@ -15,11 +15,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dagster_project.settings import REPO_ROOT
+from dagster_project.settings import DEFAULT_RAW_DIR, REPO_ROOT
 from synth import defects
 from synth.defects import TOTAL_ROW, Draft
 from synth.figures import month_figures
 from synth.months import month_index, previous_month_end, snapshot_dates
+from synth.officer_delivery import (
+    DEFAULT_PASSWORD,
+    OFFICER_SIZES,
+    generate_state_officers,
+    report_dates,
+    write_bands,
+)
+from synth.officer_manifest import json_lines
+from synth.officer_people import Organisation
 from synth.randomness import array_stream, stream
 from synth.ranking import edition
 from synth.review_keys import ReviewSeeds
@@ -42,7 +51,11 @@ SIZES = {
     "small": {"states": 3, "mdos": 100, "months": 3},
     "medium": {"states": 36, "mdos": 500, "months": 12},
     "large": {"states": 36, "mdos": 5000, "months": 24},
+    "bihar": {"states": 1, "mdos": 5000, "months": 1},  # for its officer-level delivery
 }
+# What a size writes at the officer level unless told: the Bihar-scale size exists for it.
+DEFAULT_OFFICER_FORMAT = {"bihar": "csv"}
+SHIPPED_MDO_REPORT = "mdo/bihar_2026-02-25.csv"
 DEFAULT_SEED = 20260225
 PLANTED_KEYS = (
     "issue_type",
@@ -64,19 +77,58 @@ class Parameters:
     states: int
     mdos: int
     months: int
+    officer_format: str = "none"  # none, zip or csv
+    officer_states: int = 0
+    officers: int = 0
+    officer_days: int = 0
+    zips: int = 0
+    password: str = DEFAULT_PASSWORD
+    officer_mdos: str = "synthetic"  # or 'shipped': Bihar's MDOs from the shipped MDO report
 
     @classmethod
     def for_size(cls, size: str, seed: int = DEFAULT_SEED, **overrides) -> "Parameters":
-        values = {**SIZES[size], **{k: v for k, v in overrides.items() if v is not None}}
-        return cls(size, seed, values["states"], values["mdos"], values["months"])
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values = {
+            **SIZES[size],
+            **OFFICER_SIZES[size],
+            "officer_format": DEFAULT_OFFICER_FORMAT.get(size, "none"),
+            **given,
+        }
+        return cls(size, seed, **{k: values[k] for k in cls.__dataclass_fields__ if k in values})
 
     def command(self) -> str:
         """The command that makes this data (without --out, which does not change it)."""
         parts = ["python -m synth", f"--size {self.size}", f"--seed {self.seed}"]
-        for name in ("states", "mdos", "months"):
-            if getattr(self, name) != SIZES[self.size][name]:
-                parts.append(f"--{name} {getattr(self, name)}")
+        defaults = {
+            **SIZES[self.size],
+            **OFFICER_SIZES[self.size],
+            "officer_format": DEFAULT_OFFICER_FORMAT.get(self.size, "none"),
+            "password": DEFAULT_PASSWORD,
+            "officer_mdos": "synthetic",
+        }
+        for name, option in OPTIONS.items():
+            if getattr(self, name) != defaults[name]:
+                parts.append(f"--{option} {getattr(self, name)}")
         return " ".join(parts)
+
+    @property
+    def has_officers(self) -> bool:
+        return self.officer_format != "none"
+
+
+# Parameter -> command-line option, in the order the command prints them.
+OPTIONS = {
+    "states": "states",
+    "mdos": "mdos",
+    "months": "months",
+    "officer_format": "officers",
+    "officer_states": "officer-states",
+    "officers": "officers-per-state",
+    "officer_days": "officer-days",
+    "zips": "zips",
+    "password": "zip-password",
+    "officer_mdos": "officer-mdos",
+}
 
 
 @dataclass
@@ -248,6 +300,9 @@ def generate(params: Parameters, out: Path | None = None, jobs: int | None = Non
         "state_slugs": [s.slug for s in chosen],
         "snapshot_dates": [d.isoformat() for d in dates],
     }
+    officer_meta, officer_lines, officer_bytes = generate_officers(params, chosen, raw, seeds)
+    if officer_meta:
+        parameters["officers"] = officer_meta.pop("parameters")
     readme_bytes = write_readme(raw, params.size, params.seed, params.command(), parameters)
     by_type: Counter = Counter()
     for output in outputs:
@@ -274,7 +329,8 @@ def generate(params: Parameters, out: Path | None = None, jobs: int | None = Non
             "bytes": sum(o.bytes for o in outputs)
             + ranking_bytes
             + sum(size for _, size in copied)
-            + readme_bytes,
+            + readme_bytes
+            + officer_bytes,
             "planted": dict(sorted(by_type.items())),
         },
         "planted_notes": (
@@ -286,5 +342,87 @@ def generate(params: Parameters, out: Path | None = None, jobs: int | None = Non
             "the defect was planted in; column is the totals_mismatch column."
         ),
     }
-    write_manifest(out / "manifest.json", meta, [line for o in outputs for line in o.planted_lines])
+    if officer_meta:
+        meta["officers"] = officer_meta
+    write_manifest(
+        out / "manifest.json",
+        meta,
+        [line for o in outputs for line in o.planted_lines],
+        {"officer_planted": officer_lines} if officer_meta else None,
+    )
     return {**meta, "out": str(out), "planted_total": sum(by_type.values())}
+
+
+def officer_organisation(params: Parameters, state: State, seeds: ReviewSeeds) -> Organisation:
+    """The MDOs a state's officers work in: those of its synthetic MDO reports, or for Bihar
+    with --officer-mdos shipped, those of the shipped MDO report."""
+    if params.officer_mdos == "shipped":
+        if state.slug != "bihar":
+            raise ValueError("--officer-mdos shipped needs Bihar only (--officer-states 1)")
+        source = f"raw/{SHIPPED_MDO_REPORT} (the shipped Bihar MDO report)"
+        return Organisation.from_report(state, DEFAULT_RAW_DIR / SHIPPED_MDO_REPORT, source)
+    structure = build_structure(state, params.mdos, params.seed, seeds)
+    return Organisation.from_structure(structure, "the state's synthetic MDO reports in mdo/")
+
+
+def generate_officers(
+    params: Parameters, chosen: list[State], raw: Path, seeds: ReviewSeeds
+) -> tuple[dict, list[str], int]:
+    """The officer-level deliveries and bands file; (manifest section, planted lines, bytes)."""
+    if not params.has_officers:
+        return {}, [], 0
+    if params.officer_format not in ("zip", "csv"):
+        raise ValueError(f"--officers must be none, zip or csv, not {params.officer_format}")
+    if not 1 <= params.officer_states <= len(chosen):
+        raise ValueError(f"--officer-states must be 1 to {len(chosen)}")
+    if params.officers < 10 or params.officer_days < 1 or params.zips < 1:
+        raise ValueError("--officers-per-state >= 10, --officer-days >= 1 and --zips >= 1")
+    states = chosen[: params.officer_states]
+    outputs = []
+    for state in states:
+        organisation = officer_organisation(params, state, seeds)
+        outputs.append(
+            generate_state_officers(
+                organisation, params, raw, params.officer_format, params.password
+            )
+        )
+    bands = [row for output in outputs for row in output.bands]
+    bands_bytes = write_bands(raw, bands)
+    planted = [entry for output in outputs for entry in output.planted]
+    meta = {
+        "parameters": {
+            "format": params.officer_format,
+            "states": [s.name for s in states],
+            "officers_per_state": params.officers,
+            "report_dates": [d.isoformat() for d in report_dates(params.officer_days)],
+            "zips_per_delivery": params.zips if params.officer_format == "zip" else 0,
+            "zip_password": params.password if params.officer_format == "zip" else None,
+            "mdo_names": params.officer_mdos,
+        },
+        "files": [*sorted(f for o in outputs for f in o.files), "reference/officer_bands.csv"],
+        "rows": {
+            "officers": sum(o.officers for o in outputs),
+            "user_report_rows": sum(o.user_rows for o in outputs),
+            "enrolment_rows": sum(o.enrolment_rows for o in outputs),
+            "cbp_rows": sum(o.cbp_rows for o in outputs),
+            "band_rows": len(bands),
+        },
+        "planted": dict(sorted(Counter(p["issue_type"] for p in planted).items())),
+        "notes": OFFICER_NOTES,
+        "expected": [entry for output in outputs for entry in output.expected],
+    }
+    return meta, json_lines(planted), sum(o.bytes for o in outputs) + bands_bytes
+
+
+OFFICER_NOTES = (
+    "officer_planted lists one entry per planted defect in the officer-level reports: "
+    "source_file is the ZIP (or bare CSV) relative to the raw folder, source_member the CSV "
+    "inside the ZIP, source_row the row in that CSV (header = 1); entries without a row are "
+    "per MDO (mdo_without_department, mdo_not_in_mdo_report) or per content name "
+    "(lookalike_course, course_name_variant); expected says what a correct pipeline does "
+    "with it. expected gives, per state, report date and Department cell as delivered, the "
+    "officers in scope (identifiable, each once) and how many comply with each mandate (Annexure-3 "
+    "courses, completed with a Completed_On on or before 2026-03-31 23:59:59, each officer and "
+    "course once), computed from the generator's own truth. The officer counts are a sample: "
+    "they are not the MDO report's Onboarded figures."
+)

@@ -195,17 +195,45 @@ Made with:
 The defects planted in the reports (the kinds the seed's Bihar report has) are listed, each with
 the finding the org-mapping review reports for it, in `manifest.json` beside this folder.
 README files are not deliveries: the pipeline's discovery ignores this one.
-"""
+{officer_text(parameters.get("officers"))}"""
     path = raw / "README.md"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path.stat().st_size
 
 
-def write_manifest(path: Path, meta: dict, lines: list[str]) -> int:
+def officer_text(officers: dict | None) -> str:
+    """The README's paragraph on the officer-level reports, if there are any."""
+    if not officers:
+        return ""
+    packed = (
+        f"in password-protected ZIPs named `reports_synthetic*.zip` (password "
+        f"`{officers['zip_password']}`)"
+        if officers["format"] == "zip"
+        else "as bare CSVs"
+    )
+    states = ", ".join(officers["states"])
+    dates = ", ".join(officers["report_dates"])
+    return f"""
+`officers/<state>_<date>/` holds synthetic officer-level reports for {states}
+({officers["officers_per_state"]:,} officers each, report dates {dates}):
+iGOT's `user-report.csv` and `user-enrollment-report.csv` {packed}, under the names the
+portal uses so the pipeline recognises them; each folder has a README saying it is synthetic.
+`reference/officer_bands.csv` gives the experience band of part of the officers. Every person
+in them is made up (e-mails under the reserved `.example` domain). The planted defects are in
+`officer_planted` in `manifest.json`, the expected compliance counts in `officers.expected`.
+"""
+
+
+def write_manifest(
+    path: Path, meta: dict, lines: list[str], sections: dict[str, list[str]] | None = None
+) -> int:
     """manifest.json: the parameters and counts, then one planted finding (a JSON object
-    already rendered) per line."""
+    already rendered) per line, and the same for each further section."""
     head = json.dumps(meta, indent=2, ensure_ascii=False)
-    body = ",\n".join(f"    {line}" for line in lines)
-    text = head[: -len("\n}")] + ',\n  "planted": [\n' + body + ("\n" if lines else "") + "  ]\n}\n"
+    text = head[: -len("\n}")]
+    for name, entries in {"planted": lines, **(sections or {})}.items():
+        body = ",\n".join(f"    {line}" for line in entries)
+        text += f',\n  "{name}": [\n' + body + ("\n" if entries else "") + "  ]"
+    text += "\n}\n"
     path.write_text(text, encoding="utf-8", newline="\n")
     return path.stat().st_size

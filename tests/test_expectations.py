@@ -2,7 +2,8 @@
 
 Unit tests validate hand-made frames and tiny DuckDB tables. Pipeline tests validate the shipped
 warehouse and run the pipeline with the suites as blocking asset checks: an error in the data
-must stop publishing and say which expectation failed; warnings must not.
+must stop publishing and say which expectation failed; warnings (the source's implausible
+figures) must not, and must name the file, row and value.
 """
 
 import csv
@@ -37,7 +38,7 @@ BIHAR = "mdo/bihar_2026-02-25.csv"
 
 
 def rule(expectation: str, severity: str, **kwargs) -> dict:
-    return {"type": expectation, "kwargs": kwargs, "meta": {"severity": severity, "notes": "test"}}
+    return {"type": expectation, "kwargs": kwargs, "severity": severity, "meta": {"notes": "test"}}
 
 
 def people_suite(*rules: dict) -> Suite:
@@ -52,9 +53,9 @@ def people_suite(*rules: dict) -> Suite:
 
 
 PEOPLE_RULES = (
-    rule("expect_column_values_to_not_be_null", "error", column="name"),
-    rule("expect_column_values_to_be_in_set", "error", column="category", value_set=["A", "B"]),
-    rule("expect_column_values_to_be_between", "error", column="onboarded", min_value=0),
+    rule("expect_column_values_to_not_be_null", "critical", column="name"),
+    rule("expect_column_values_to_be_in_set", "critical", column="category", value_set=["A", "B"]),
+    rule("expect_column_values_to_be_between", "critical", column="onboarded", min_value=0),
     rule(
         "expect_column_pair_values_a_to_be_greater_than_b",
         "warning",
@@ -95,16 +96,16 @@ def digest(path: Path) -> str:
 def test_a_frame_that_meets_every_expectation_passes():
     outcome = validate_table(people(), people_suite(*PEOPLE_RULES))
     assert outcome.success, [f.describe() for f in outcome.failures]
-    assert outcome.success_by_severity == {"error": True, "warning": True}
+    assert outcome.success_by_severity == {"critical": True, "warning": True}
     assert (outcome.evaluated, outcome.rows) == (len(PEOPLE_RULES), 3)
 
 
 @pytest.mark.unit
-def test_a_failed_error_expectation_is_named_with_sample_values_and_blocks():
+def test_a_failed_critical_expectation_is_named_with_sample_values_and_blocks():
     outcome = validate_table(people(category=["A", "Z", "Q"]), people_suite(*PEOPLE_RULES))
     assert not outcome.publishable
-    assert outcome.success_by_severity == {"error": False, "warning": True}
-    [failure] = outcome.errors
+    assert outcome.success_by_severity == {"critical": False, "warning": True}
+    [failure] = outcome.critical
     assert failure.expectation == "expect_column_values_to_be_in_set"
     assert failure.kwargs["column"] == "category"
     assert failure.unexpected_count == 2
@@ -118,7 +119,7 @@ def test_a_failed_warning_is_reported_but_does_not_block():
     outcome = validate_table(people(active=[60, 51, 0]), people_suite(*PEOPLE_RULES))
     assert outcome.publishable
     assert not outcome.success
-    assert outcome.success_by_severity == {"error": True, "warning": False}
+    assert outcome.success_by_severity == {"critical": True, "warning": False}
     [warning] = outcome.warnings
     assert warning.expectation == "expect_column_pair_values_a_to_be_greater_than_b"
     assert warning.sample == [{"onboarded": 50, "active": 51, "row": 3}]
@@ -127,17 +128,17 @@ def test_a_failed_warning_is_reported_but_does_not_block():
 @pytest.mark.unit
 def test_a_missing_column_fails_its_expectation_with_the_reason():
     outcome = validate_table(people().drop(columns="name"), people_suite(*PEOPLE_RULES))
-    [failure] = outcome.errors
+    [failure] = outcome.critical
     assert failure.kwargs["column"] == "name"
     assert "name" in failure.exception
 
 
 @pytest.mark.unit
-def test_a_table_that_cannot_be_read_is_an_error():
+def test_a_table_that_cannot_be_read_is_critical():
     con = duckdb.connect()
     [outcome] = validate_warehouse(con, [people_suite(*PEOPLE_RULES)])
     assert not outcome.publishable
-    [failure] = outcome.errors
+    [failure] = outcome.critical
     assert failure.expectation == "table_is_readable"
     assert "people" in failure.exception
 
@@ -171,11 +172,11 @@ def test_a_real_suite_with_derived_columns_runs_on_a_small_table():
     assert validate_suite(ranking_table(good), suite).success
 
     # A printed rank out of score order is the source's mistake (warning); a fourth category
-    # is outside the framework the marts rely on (error).
+    # is outside the framework the marts rely on (critical).
     bad = [("GOA", "A", 56.17, 2), ("DELHI", "A", 37.4, 1), ("BIHAR", "D", 39.09, 1)]
     outcome = validate_suite(ranking_table(bad), suite)
-    assert [f.expectation for f in outcome.errors] == ["expect_column_values_to_be_in_set"]
-    assert outcome.errors[0].sample[0]["state"] == "BIHAR"
+    assert [f.expectation for f in outcome.critical] == ["expect_column_values_to_be_in_set"]
+    assert outcome.critical[0].sample[0]["state"] == "BIHAR"
     mismatch = next(f for f in outcome.warnings if f.kwargs.get("column_B") == "score_rank")
     assert {row["state"] for row in mismatch.sample} == {"GOA", "DELHI"}
 
@@ -195,8 +196,12 @@ def test_every_suite_file_loads_whole(suite):
 @pytest.mark.parametrize("suite", SUITES, ids=lambda s: s.name)
 def test_every_expectation_says_its_severity_and_why(suite):
     for expectation in suite.expectations:
-        assert expectation["meta"]["severity"] in ("error", "warning")
+        assert expectation["severity"] in ("critical", "warning")
         assert expectation["meta"]["notes"].strip(), expectation
+        assert "severity" not in expectation["meta"], "GX's own severity field says it"
+    assert [gx.severity.value for gx in suite.to_gx().expectations] == [
+        e["severity"] for e in suite.expectations
+    ]
 
 
 def raw_columns(table: str) -> tuple[list[str], tuple[str, ...]]:
@@ -228,26 +233,102 @@ def mart_columns(table: str) -> tuple[list[str], tuple[str, ...]]:
     return [c["name"] for c in model["columns"]], ("marts", table)
 
 
+SHAPE_EXPECTATIONS = ("expect_table_columns_to_match_set", "expect_column_values_to_be_of_type")
+
+
+def mentioned_columns(suite: Suite) -> set[str]:
+    columns: set[str] = set()
+    for expectation in suite.expectations:
+        for name, value in expectation["kwargs"].items():
+            if name.startswith("column") and name != "column_set":
+                columns |= set(value) if isinstance(value, list) else {value}
+    return columns
+
+
 @pytest.mark.unit
 @pytest.mark.parametrize("suite", SUITES, ids=lambda s: s.name)
-def test_every_suite_checks_a_table_of_the_pipeline_with_its_contract_columns(suite):
+def test_every_suite_checks_a_table_of_the_pipeline_with_its_columns(suite):
     schema, table = suite.table.split(".")
     columns, asset_key = raw_columns(table) if schema == "raw" else mart_columns(table)
     assert suite.asset_key == asset_key
-    [column_set] = [
-        e for e in suite.expectations if e["type"] == "expect_table_columns_to_match_set"
-    ]
-    assert column_set["meta"]["severity"] == "error"
+    assert mentioned_columns(suite) <= {*columns, *suite.derived_columns}
+    shape = [e for e in suite.expectations if e["type"] in SHAPE_EXPECTATIONS]
+    if schema == "marts":
+        # dbt owns a mart's shape: its contract fixes the columns and their types.
+        assert shape == []
+        return
+    [column_set] = [e for e in shape if e["type"] == "expect_table_columns_to_match_set"]
+    assert column_set["severity"] == "critical"
     assert column_set["kwargs"]["exact_match"] is True
     assert sorted(column_set["kwargs"]["column_set"]) == sorted([*columns, *suite.derived_columns])
+
+
+def dbt_tests_by_mart() -> dict[str, list[tuple[str, str | None, dict]]]:
+    """(test name, column, arguments) of every generic dbt test, by the mart it is attached to."""
+    manifest = json.loads((REPO_ROOT / "dbt_models" / "target" / "manifest.json").read_text())
+    tests: dict[str, list] = {}
+    for node in manifest["nodes"].values():
+        if node["resource_type"] != "test" or not node.get("test_metadata"):
+            continue
+        kwargs = node["test_metadata"]["kwargs"]
+        tests.setdefault(node["attached_node"].split(".")[-1], []).append(
+            (
+                node["test_metadata"]["name"],
+                node.get("column_name"),
+                kwargs.get("arguments", kwargs),
+            )
+        )
+    return tests
+
+
+def repeats_a_dbt_test(expectation: dict, dbt_tests: list) -> bool:
+    """Whether a mart expectation checks what one of the mart's dbt tests already checks."""
+    kwargs, kind = expectation["kwargs"], expectation["type"].removeprefix("expect_")
+    if "row_condition" in kwargs:
+        return False
+    column = kwargs.get("column")
+    same = {
+        "column_values_to_not_be_null": ("not_null", None),
+        "column_values_to_be_unique": ("unique", None),
+        "column_values_to_be_in_set": ("accepted_values", "values"),
+    }
+    if kind in same:
+        name, values = same[kind]
+        return any(
+            test == name
+            and col == column
+            and (values is None or args[values] == kwargs["value_set"])
+            for test, col, args in dbt_tests
+        )
+    if kind == "compound_columns_to_be_unique":
+        return any(
+            test == "unique_combination" and set(args["columns"]) == set(kwargs["column_list"])
+            for test, _, args in dbt_tests
+        )
+    if kind == "column_values_to_be_between" and kwargs.get("min_value") == 0:
+        bounded = {None: "non_negative", 1: "ratio_between_zero_and_one"}
+        name = bounded.get(kwargs.get("max_value"))
+        return any(test == name and col == column for test, col, _ in dbt_tests)
+    return False
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "suite", [s for s in SUITES if s.table.startswith("marts.")], ids=lambda s: s.name
+)
+def test_no_mart_expectation_repeats_a_dbt_test(suite):
+    dbt_tests = dbt_tests_by_mart()[suite.table.split(".")[1]]
+    repeated = [e for e in suite.expectations if repeats_a_dbt_test(e, dbt_tests)]
+    assert repeated == []
 
 
 @pytest.mark.unit
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda s: s["expectations"][0]["meta"].update(severity="fatal"), "severity 'fatal'"),
-        (lambda s: s["expectations"][0]["meta"].pop("severity"), "severity None"),
+        (lambda s: s["expectations"][0].update(severity="fatal"), "severity 'fatal'"),
+        (lambda s: s["expectations"][0].update(severity="info"), "severity 'info'"),
+        (lambda s: s["expectations"][0].pop("severity"), "severity None"),
         (lambda s: s["meta"].pop("table"), "meta.table is missing"),
         (lambda s: s["expectations"][0]["kwargs"].update(colum="x"), "is invalid"),
         (lambda s: s["expectations"][0].update(type="expect_nothing"), "is invalid"),
@@ -329,14 +410,14 @@ def target(kwargs: dict) -> str:
 
 
 @pytest.mark.pipeline
-def test_the_shipped_warehouse_meets_every_error_expectation(shipped_warehouse):
+def test_the_shipped_warehouse_meets_every_critical_expectation(shipped_warehouse):
     con = warehouse_connection(shipped_warehouse)
     try:
         outcomes = validate_warehouse(con)
     finally:
         con.close()
-    errors = [f"{o.suite.name}: {f.describe()}" for o in outcomes for f in o.errors]
-    assert errors == []
+    critical = [f"{o.suite.name}: {f.describe()}" for o in outcomes for f in o.critical]
+    assert critical == []
     raw_warnings = {
         (o.suite.name, f.expectation, target(f.kwargs))
         for o in outcomes
@@ -367,7 +448,8 @@ def run_with_checks(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, ch
         "raw_files": RawFiles(root=str(raw_dir)),
     }
     if with_dbt:
-        from dagster_project.assets.dbt import dbt_models, dbt_project
+        from dagster_project.assets.dbt import dbt_models
+        from dagster_project.dbt_project import dbt_project
 
         assets.append(dbt_models)
         resources["dbt"] = DbtCliResource(project_dir=dbt_project)
@@ -386,10 +468,11 @@ def gx_evaluations(result) -> dict[str, dg.AssetCheckEvaluation]:
 def test_every_suite_is_a_blocking_check_on_an_asset_of_the_pipeline():
     from dagster_dbt import DbtCliResource
 
-    from dagster_project.assets.dbt import dbt_models, dbt_project
+    from dagster_project.assets.dbt import dbt_models
     from dagster_project.assets.publish import published_warehouse
     from dagster_project.assets.quality import quality_checks
     from dagster_project.assets.raw import raw_assets
+    from dagster_project.dbt_project import dbt_project
     from dagster_project.resources import RawFiles, Warehouse
 
     defs = dg.Definitions(
@@ -409,18 +492,24 @@ def test_every_suite_is_a_blocking_check_on_an_asset_of_the_pipeline():
     assert all(spec.blocking for spec in specs)
 
 
-def set_printed_pass_percentage(raw_dir: Path, mdo_name: str, percentage: str) -> None:
-    path = raw_dir / BIHAR
+RANKING = "ranking/ranking_2025-12-31.csv"
+BIPARD = "Bihar Institute of Public Administration and Rural Development (BIPARD), Bihar"
+EDUCATION = "Education Department, Bihar"
+
+
+def set_cell(raw_dir: Path, relative: str, key: str, column: str, value: str) -> None:
+    """Change one cell of a delivered CSV: the row whose first or second cell is `key`."""
+    path = raw_dir / relative
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle))
-    [row] = [r for r in rows if r[1] == mdo_name]
-    row[10] = percentage
+    [row] = [r for r in rows[1:] if key in r[:2]]
+    row[rows[0].index(column)] = value
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(rows)
 
 
 @pytest.mark.pipeline
-def test_an_error_in_the_data_blocks_publishing_and_the_check_names_the_expectation(
+def test_a_critical_failure_blocks_publishing_and_the_check_names_the_expectation(
     tmp_path, raw_copy
 ):
     warehouse = tmp_path / "wh" / "igot.duckdb"
@@ -435,29 +524,96 @@ def test_an_error_in_the_data_blocks_publishing_and_the_check_names_the_expectat
     assert index.is_file()
     published = digest(warehouse)
 
-    # 682.7% for BIPARD's 68.27%: a percentage outside 0-100, as when cells shift columns.
-    bipard = "Bihar Institute of Public Administration and Rural Development (BIPARD), Bihar"
-    set_printed_pass_percentage(raw_copy, bipard, "682.7%")
+    # A category D: outside the framework (A, B, C) every ranking mart is built on.
+    set_cell(raw_copy, RANKING, "CHANDIGARH", "Bucket", "D")
     blocked = run_with_checks(raw_copy, warehouse)
     assert not blocked.success
-    check = gx_evaluations(blocked)["gx_raw_mdo_report"]
+    check = gx_evaluations(blocked)["gx_raw_state_ranking"]
     assert not check.passed
     assert check.severity == dg.AssetCheckSeverity.ERROR
     failing = check.metadata["failing_expectations"].value
-    [error] = [f for f in failing if f["severity"] == "error"]
-    assert error["expectation"] == "expect_column_values_to_be_between"
-    assert error["kwargs"] == {"column": "pct_course_passed", "min_value": 0, "max_value": 100}
-    assert error["sample"] == [{"pct_course_passed": 682.7, "source_file": BIHAR, "source_row": 2}]
-    assert "expect_column_values_to_be_between" in check.metadata["summary"].value
+    [critical] = [f for f in failing if f["severity"] == "critical"]
+    assert critical["expectation"] == "expect_column_values_to_be_in_set"
+    assert critical["kwargs"] == {"column": "category", "value_set": ["A", "B", "C"]}
+    assert critical["sample"] == [
+        {"category": "D", "source_file": RANKING, "source_row": 2, "state": "CHANDIGARH"}
+    ]
+    assert "expect_column_values_to_be_in_set" in check.metadata["summary"].value
 
     # Nothing downstream ran, and the published file is byte for byte the good one.
     built = {e.asset_key for e in blocked.get_asset_materialization_events()}
     assert dg.AssetKey(["published_warehouse"]) not in built
     assert digest(warehouse) == published
-    # The Data Docs say why: this run's validation of the MDO report is on the site.
-    run_pages = docs_dir_for(warehouse) / "validations" / "raw_mdo_report" / blocked.run_id
+    # The Data Docs say why: this run's validation of the ranking is on the site.
+    run_pages = docs_dir_for(warehouse) / "validations" / "raw_state_ranking" / blocked.run_id
     assert list(run_pages.rglob("*.html"))
     assert check.metadata["data_docs"].value == str(index)
+
+
+def failing(check: dg.AssetCheckEvaluation, column: str) -> dict:
+    [failure] = [
+        f
+        for f in check.metadata["failing_expectations"].value
+        if column in (f["kwargs"].get("column"), f["kwargs"].get("column_B"))
+        and f["expectation"] != "expect_column_values_to_not_be_null"
+    ]
+    return failure
+
+
+@pytest.mark.pipeline
+def test_implausible_figures_in_a_delivered_file_are_published_as_findings(tmp_path, raw_copy):
+    # Two mistakes of the kind a delivered report makes: a printed % Course Passed of 150%
+    # (BIPARD, row 2) and more active users than onboarded ones (Education, row 3).
+    set_cell(raw_copy, BIHAR, BIPARD, "% Course Passed", "150%")
+    set_cell(raw_copy, BIHAR, EDUCATION, "Active", "293308")
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    result = run_with_checks(raw_copy, warehouse)
+
+    # The run publishes: the source's figures are findings, not a blocked month.
+    assert result.success
+    built = {e.asset_key for e in result.get_asset_materialization_events()}
+    assert dg.AssetKey(["published_warehouse"]) in built
+    checks = gx_evaluations(result)
+    assert all(c.passed or c.severity == dg.AssetCheckSeverity.WARN for c in checks.values())
+
+    # The warnings name the file, the row and the value.
+    raw_check = checks["gx_raw_mdo_report"]
+    assert raw_check.severity == dg.AssetCheckSeverity.WARN
+    percentage = failing(raw_check, "pct_course_passed")
+    assert percentage["severity"] == "warning"
+    assert {"pct_course_passed": 150.0, "source_file": BIHAR, "source_row": 2} in percentage[
+        "sample"
+    ]
+    active = failing(raw_check, "active")
+    assert active["severity"] == "warning"
+    assert {"onboarded": 293307, "active": 293308, "source_file": BIHAR, "source_row": 3} in active[
+        "sample"
+    ]
+    mart_check = checks["gx_marts_mdo_snapshot"]
+    assert mart_check.severity == dg.AssetCheckSeverity.WARN
+    assert failing(mart_check, "activation_rate")["severity"] == "warning"
+
+    con = warehouse_connection(warehouse)
+    try:
+        # Loaded as reported, excluded from nothing.
+        assert con.execute(
+            "select active, activation_rate > 1, pct_course_passed_printed "
+            "from marts.mdo_snapshot where source_file = ? and source_row in (2, 3) "
+            "order by source_row",
+            [BIHAR],
+        ).fetchall() == [(23669, False, 150.0), (293308, True, 79.7)]
+        # And flagged in the review with file, row and value.
+        findings = dict(
+            con.execute(
+                "select source_row, evidence from marts.org_mapping_issues "
+                "where issue_type = 'impossible_figures' and source_file = ? and is_open",
+                [BIHAR],
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    assert "printed % passed 150.00 is over 100" in findings[2]
+    assert "active 293308 > onboarded 293307" in findings[3]
 
 
 @pytest.mark.pipeline
@@ -483,7 +639,7 @@ def test_an_error_on_a_mart_blocks_publishing_too(tmp_path):
         expectations=(
             rule(
                 "expect_column_values_to_be_in_set",
-                "error",
+                "critical",
                 column="category",
                 value_set=["A", "B"],
             ),

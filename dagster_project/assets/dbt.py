@@ -22,6 +22,7 @@ from dagster_project.run_inputs import (
     last_dbt_code,
     record_dbt_build,
 )
+from dagster_project.run_log import ensure_run_log
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -54,6 +55,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     code = code_fingerprint(DBT_CODE_GLOBS)
     with warehouse.build_connection(context.run_id) as con:
         full_refresh = is_full_refresh_wanted(context.run.tags) or last_dbt_code(con) != code
+        ensure_run_log(con)  # the source of the view marts.pipeline_runs
     args = ["build", "--vars", dbt_vars, *(["--full-refresh"] if full_refresh else [])]
     if full_refresh:
         context.log.info("full refresh: the dbt project changed, or the run asked for one")

@@ -23,10 +23,15 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
     with warehouse.build_connection(context.run_id) as con:
         record_publishing_run(con, context.instance, context.run_id, context.job_name)
-        marts = con.execute(
-            "select table_name, estimated_size from duckdb_tables() "
-            "where schema_name = 'marts' order by table_name"
+        # information_schema lists views too: marts.pipeline_runs is one.
+        names = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'marts' order by table_name"
         ).fetchall()
+        marts = [
+            (name, con.execute(f'select count(*) from marts."{name}"').fetchall()[0][0])
+            for (name,) in names
+        ]
     path = warehouse.publish(context.run_id)
     context.log.info(f"published {path}")
     return dg.MaterializeResult(

@@ -1,10 +1,11 @@
 """Great Expectations suites as Dagster asset checks, one check per suite on the asset it names.
 
 Each check validates its table in the run's build copy, so it sees exactly what the run is about
-to publish. The checks are blocking: a failed `error` expectation fails the check with severity
-ERROR, the assets downstream are not built and `published_warehouse` never runs, so the
-published file stays as it was. Failed `warning` expectations fail the check with severity WARN,
-which is reported but publishes.
+to publish. The checks are blocking: a failed `critical` expectation (GX's severity) fails the
+check with severity ERROR, the assets downstream are not built and `published_warehouse` never
+runs, so the published file stays as it was. Failed `warning` expectations (the source's
+implausible figures) fail the check with severity WARN, which is reported, with the file, row
+and value of the failing rows, and publishes.
 
 A table whose rows each belong to one delivered file (raw.mdo_report, marts.mdo_snapshot, ...)
 is validated for the files this run loaded, in chunks of whole files: older rows were validated
@@ -57,10 +58,12 @@ def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
             )
             outcome = validate_suite(con, suite, run_name=run_id, only_files=only_files)
         for failure in outcome.failures:
-            context.log.info(failure.describe())
+            context.log.warning(f"{suite.table}: {failure.describe()}")
         return dg.AssetCheckResult(
             passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR if outcome.errors else dg.AssetCheckSeverity.WARN,
+            severity=dg.AssetCheckSeverity.ERROR
+            if outcome.critical
+            else dg.AssetCheckSeverity.WARN,
             metadata={**_outcome_metadata(outcome), **_data_docs(context, warehouse, outcome)},
         )
 
@@ -72,7 +75,7 @@ def _outcome_metadata(outcome: SuiteOutcome) -> dict:
         "table": outcome.suite.table,
         "rows": outcome.rows if outcome.rows is not None else "unreadable",
         "expectations": outcome.evaluated,
-        "failed_errors": len(outcome.errors),
+        "failed_critical": len(outcome.critical),
         "failed_warnings": len(outcome.warnings),
         "failing_expectations": dg.MetadataValue.json([f.as_dict() for f in outcome.failures]),
         "summary": dg.MetadataValue.md(_summary(outcome)),

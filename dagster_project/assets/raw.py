@@ -9,6 +9,7 @@ import datetime as dt
 import dagster as dg
 import duckdb
 
+from dagster_project.deliveries import delivery_key, report_delivery
 from dagster_project.ingest.discovery import discover
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import FileLoad, ensure_raw_schema, load_source
@@ -28,6 +29,7 @@ def _specs(source: Source) -> list[dg.AssetSpec]:
     specs = [
         dg.AssetSpec(
             raw_asset_key(source),
+            deps=[delivery_key(source)],
             group_name="raw",
             description=source.description,
             kinds={"duckdb"},
@@ -67,6 +69,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
             ).df()
         for load in loads:
             context.log.info(_describe(load))
+        report_delivery(context.instance, source, loads)
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(source), metadata=_load_metadata(loads, preview)
         )

@@ -11,7 +11,22 @@
     comparing its pattern and state. A pattern or state not known at compile time (a unit
     test's own fixtures, which are not warehouse tables; a parse; a first build before the
     seeds exist) falls back to the per-row pattern, so the result is the same either way, only
-    slower. -#}
+    slower.
+
+    The contract this relies on (reading the warehouse while compiling):
+    - dbt compiles a node just before it runs it, in dependency order, against the database of
+      the run (the build copy the profile's warehouse_path points at). The seeds
+      org_mapping_merged_cell_patterns, org_mapping_rule_settings and states, and the view
+      review_mdo_rows, are upstream of every model that calls these macros, so what they read
+      is what this build loaded, not a previous run's state. A call from a model that is not
+      downstream of those four would read stale values: keep the refs in review_seed_values.
+    - Seed values hold no line break (they are joined and split on one).
+    - A pattern's state placeholder is the text {state}, replaced by the state's name in lower
+      case, exactly as review_state_regex does per row.
+    - Nothing in the result depends on the contract holding, only the speed: a value missing
+      at compile time takes the per-row branch of the case.
+    A join on the seed tables instead would be a pattern that is not a literal, compiled again
+    for every row: the cost this macro exists to avoid. -#}
 {% macro review_regex(function, text, template, state, arguments) -%}
     {%- set dynamic = function ~ "(" ~ text ~ ", " ~ review_state_regex(template, state) ~ ", " ~ arguments ~ ")" -%}
     {%- set templates = review_seed_values(

@@ -49,24 +49,3 @@
         )
     )
 {%- endmacro %}
-
-{#- A fingerprint of the seeds that decide how a name is classified; when any of them changes,
-    review_name_classes classifies every name again. -#}
-{% macro review_rules_version() -%}
-    (
-        select md5(string_agg(line, '|' order by line))
-        from (
-            select concat_ws('/', 'alias', state, department_as_reported, canonical_department) as line
-            from {{ ref('department_aliases') }}
-            union all
-            select concat_ws('/', 'merge', pattern_order, pattern_name, regex)
-            from {{ ref('org_mapping_merged_cell_patterns') }}
-            union all
-            select concat_ws('/', 'keyword', domain, keyword)
-            from {{ ref('org_mapping_domain_keywords') }}
-            union all
-            select concat_ws('/', 'setting', setting, setting_value)
-            from {{ ref('org_mapping_rule_settings') }}
-        ) as rule_lines
-    )
-{%- endmacro %}

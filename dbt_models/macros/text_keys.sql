@@ -41,18 +41,3 @@
         else {{ expression }}
     end
 {%- endmacro %}
-
-{#- A fingerprint of the seeds that map states and departments; when any of them changes,
-    int_mdos_normalised maps every row again. -#}
-{% macro mapping_version() -%}
-    (
-        select md5(string_agg(line, '|' order by line))
-        from (
-            select concat_ws('/', 'alias', state, department_as_reported, canonical_department) as line
-            from {{ ref('department_aliases') }}
-            union all
-            select concat_ws('/', 'state', state, state_key)
-            from {{ ref('int_state_names_keyed') }}
-        ) as mapping_lines
-    )
-{%- endmacro %}

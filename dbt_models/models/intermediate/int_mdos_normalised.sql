@@ -18,7 +18,9 @@ with
 
 mapping as (
 
-    select {{ mapping_version() }} as mapping_version
+    select
+        {{ seed_fingerprint(['department_aliases', 'int_state_names_keyed']) }}
+            as mapping_version
 
 ),
 

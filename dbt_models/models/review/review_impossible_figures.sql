@@ -1,8 +1,8 @@
 -- Rule impossible_figures: a loaded row whose figures contradict each other. One finding per
 -- row, its evidence listing every check that failed: active > onboarded, user completions >
 -- active, user completions > completions, completions > enrolments, passed > attempted, passed
--- courses with no completion, a printed % Course Passed with nothing attempted, or one that
--- differs from 100 * passed / attempted by more than the setting pct_passed_tolerance_points.
+-- courses with no completion, a printed % Course Passed with nothing attempted, over 100, or
+-- differing from 100 * passed / attempted by more than the setting pct_passed_tolerance_points.
 with
 
 mdo_rows as (
@@ -69,6 +69,13 @@ checked as (
                         || printf('%.2f', mdo_rows.pct_course_passed_printed)
                         || ' with ' || coalesce(cast(mdo_rows.courses_attempted as varchar), 'no')
                         || ' courses attempted'
+            end,
+            case
+                when mdo_rows.pct_course_passed_printed > 100
+                    then
+                        'printed % passed '
+                        || printf('%.2f', mdo_rows.pct_course_passed_printed)
+                        || ' is over 100'
             end,
             case
                 when

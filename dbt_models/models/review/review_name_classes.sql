@@ -52,7 +52,13 @@ settings as (
 
 rules as (
 
-    select {{ review_rules_version() }} as rules_version
+    select
+        {{ seed_fingerprint([
+            'department_aliases',
+            'org_mapping_merged_cell_patterns',
+            'org_mapping_domain_keywords',
+            'org_mapping_rule_settings',
+        ]) }} as rules_version
 
 ),
 
