@@ -14,11 +14,21 @@ PATTERNS = {
     "percent": GROUPED + r"(\.\d+)?\s*%?",
     "date": r"\d{4}-\d{2}-\d{2}",
 }
+# Officer reports print times as `2026-03-30 17:23:00` or `2026-04-02 06:30:12 AM`, sometimes
+# a bare date; they are IST wall-clock times and are kept as printed (a naive timestamp).
+TIMESTAMP_FORMATS = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %I:%M:%S %p",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d %I:%M %p",
+    "%Y-%m-%d",
+)
 NOUNS = {
     "integer": "a whole number",
     "decimal": "a number",
     "percent": "a percentage",
     "date": "a date (YYYY-MM-DD)",
+    "timestamp": "a time (YYYY-MM-DD HH:MM:SS, with or without AM/PM)",
 }
 
 
@@ -30,11 +40,18 @@ def _cell(ref: str) -> str:
     return f"nullif(trim({ref}), '')"
 
 
+def _timestamp(cell: str) -> str:
+    formats = ", ".join(sql_literal(f) for f in TIMESTAMP_FORMATS)
+    return f"try_strptime({cell}, [{formats}])"
+
+
 def parse_expression(column: Column, ref: str) -> str:
     """The typed value of the cell, or null when it is blank or unreadable."""
     cell = _cell(ref)
     if column.kind == "text":
         return cell
+    if column.kind == "timestamp":
+        return _timestamp(cell)
     if column.kind == "date":
         return f"try_cast({cell} as date)"
     matches = f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
@@ -57,11 +74,12 @@ def reason_expression(
     if column.not_blank:
         reasons.append(f"when not ({exempt}) and {cell} is null then {header} || ' is blank'")
     if column.kind != "text":
-        unreadable = (
-            f"try_cast({cell} as date) is null"
-            if column.kind == "date"
-            else f"not regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
-        )
+        if column.kind == "date":
+            unreadable = f"try_cast({cell} as date) is null"
+        elif column.kind == "timestamp":
+            unreadable = f"{_timestamp(cell)} is null"
+        else:
+            unreadable = f"not regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
         noun = sql_literal(f" is not {NOUNS[column.kind]} in column ")
         reasons.append(
             f"when {cell} is not null and {unreadable} "
