@@ -119,40 +119,49 @@ def _stage_fast(
         hashing = HashingReader(raw_stream)
         buffered = io.BufferedReader(hashing, ARROW_BLOCK_BYTES)
         layout = _read_layout(buffered, member, source)
-        names = [f"f{i}" for i in range(layout.width)]
-        invalid: list[int] = []
-        reader = pa_csv.open_csv(
-            buffered,
-            read_options=pa_csv.ReadOptions(
-                column_names=names, block_size=ARROW_BLOCK_BYTES, use_threads=True
-            ),
-            parse_options=pa_csv.ParseOptions(
-                invalid_row_handler=lambda row: invalid.append(row.number) or "error"
-            ),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        records = 0
         try:
-            for batch in reader:
-                first_row = layout.header_row + records + 1
-                rows = pa.Table.from_batches([batch])
-                numbers = pa.array(range(first_row, first_row + len(rows)), pa.int64())
-                records += len(rows)
-                _stage_batch(con, member, layout, rows, numbers, None, secret, cache)
-        except pa.ArrowInvalid as err:
-            if invalid or "CSV" in str(err):
-                raise _NeedsLenientReader(layout) from None
-            raise
-        except UnicodeDecodeError:
+            records = _stage_arrow_batches(con, member, layout, buffered, secret, cache)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            # Arrow's message quotes the offending row, which may name a person: not kept.
             raise _NeedsLenientReader(layout) from None
         buffered.read()  # to the end, for the hash and line count
         if hashing.line_count() != layout.header_row + records:
             raise _NeedsLenientReader(layout)
     return _finish(con, member, layout.source, hashing.hexdigest())
+
+
+def _stage_arrow_batches(
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    layout: Layout,
+    buffered: io.BufferedReader,
+    secret: bytes,
+    cache: KeyCache,
+) -> int:
+    """Stage the rows after the header batch by batch; returns the records Arrow read.
+
+    Any row of another width stops Arrow (the lenient reader then takes the file over).
+    """
+    names = [f"f{i}" for i in range(layout.width)]
+    reader = pa_csv.open_csv(
+        buffered,
+        read_options=pa_csv.ReadOptions(
+            column_names=names, block_size=ARROW_BLOCK_BYTES, use_threads=True
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    records = 0
+    for batch in reader:
+        first_row = layout.header_row + records + 1
+        rows = pa.Table.from_batches([batch])
+        numbers = pa.array(range(first_row, first_row + len(rows)), pa.int64())
+        records += len(rows)
+        _stage_batch(con, member, layout, rows, numbers, None, secret, cache)
+    return records
 
 
 def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | None) -> Layout:
@@ -276,8 +285,9 @@ def _stage_batch(
     """Pseudonymise one batch, drop its personal columns, and append it to the staging table."""
     if problems is None:
         problems = pa.nulls(len(rows), pa.string())
-    # Wholly blank rows carry nothing (the fast reader keeps rows of bare commas).
-    filled = pc.invert(_all_blank(rows))
+    # Wholly blank rows carry nothing (the fast reader keeps rows of bare commas); a ragged
+    # row's cells were blanked by the lenient reader, but the row itself is kept.
+    filled = pc.or_(pc.invert(_all_blank(rows)), pc.is_valid(problems))
     rows, numbers, problems = rows.filter(filled), numbers.filter(filled), problems.filter(filled)
     positions = layout.columns.positions
     staged: dict[str, pa.Array | pa.ChunkedArray] = {"source_row": numbers, "problem": problems}
