@@ -303,24 +303,41 @@ def _typed_sql(source: Source, file_values: dict[str, str], loaded_at: dt.dateti
         else "json_object()"
     )
     raw_cells = f"json_merge_patch(coalesce(extra_columns, json_object()), {cells})"
+    stored = [c.name for c in source.stored_columns]
     return f"""
         create temp table officer_typed as
+        with typed as (
+            select
+                *,
+                {"".join(value + ", " for value in typed)}
+                cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at
+            from {staging_table(source)}
+        ),
+        judged as (
+            select
+                *,
+                coalesce(
+                    problem, nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '')
+                ) as reason
+            from typed
+        )
         select
             {"".join(value + ", " for value in file_fields)}
-            {"".join(value + ", " for value in typed)}
-            {"".join(key + ", " for key in keys)}
+            {"".join(name + ", " for name in [*stored, *keys])}
             extra_columns,
             source_file,
             source_member,
             load_name,
             file_sha256,
             source_row,
-            cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at,
-            coalesce(
-                problem, nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '')
-            ) as reason,
-            case when problem is not null then json_object() else {raw_cells} end as raw_cells
-        from {staging_table(source)}
+            loaded_at,
+            reason,
+            -- Only quarantined rows keep their cells; a ragged row keeps none.
+            case
+                when problem is not null then json_object()
+                when reason is not null then {raw_cells}
+            end as raw_cells
+        from judged
     """
 
 
