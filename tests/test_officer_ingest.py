@@ -400,3 +400,19 @@ def test_a_zip_without_its_password_fails_the_run_and_publishes_nothing(
         for message in failures
     ), failures
     assert not warehouse.exists()
+
+
+@pytest.mark.unit
+def test_officer_files_start_the_officer_load_and_stay_out_of_the_other_sources(tmp_path):
+    from dagster_project.ingest.discovery import classify, discover
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
+    assert classify(zipped, raw).source.name == "officer_users"
+    assert classify(raw / "reference" / "officer_bands.csv", raw).source.name == "officer_bands"
+    assert discover(raw) == {}
+    misplaced = raw / "officers" / "bihar-march" / "reports.zip"
+    misplaced.parent.mkdir()
+    misplaced.write_bytes(zipped.read_bytes())
+    with pytest.raises(RawFileError, match="is not named <state>_<YYYY-MM-DD>"):
+        officer_deliveries(raw)
