@@ -416,3 +416,17 @@ def test_officer_files_start_the_officer_load_and_stay_out_of_the_other_sources(
     misplaced.write_bytes(zipped.read_bytes())
     with pytest.raises(RawFileError, match="is not named <state>_<YYYY-MM-DD>"):
         officer_deliveries(raw)
+
+
+@pytest.mark.unit
+def test_the_zip_itself_is_remembered_so_an_unchanged_delivery_needs_no_run(tmp_path, key_file):
+    import hashlib
+
+    from dagster_project.ingest.officer_loader import delivered_officer_files
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
+    load(raw, tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        remembered = delivered_officer_files(con)
+    assert remembered[f"{DELIVERY}/reports.zip"] == hashlib.sha256(zipped.read_bytes()).hexdigest()

@@ -130,6 +130,19 @@ def load_officer_deliveries(
     return outcome
 
 
+def delivered_officer_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The hash of each officer file (a ZIP or a CSV) as last loaded; empty before the first."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'officer_deliveries'"
+    ).fetchall()[0][0]
+    if not exists:
+        return {}
+    return dict(
+        con.execute("select source_file, file_sha256 from raw.officer_deliveries").fetchall()
+    )
+
+
 def _file_hashes(delivery: OfficerDelivery) -> dict[str, str]:
     hashes = {}
     for path in delivery.files:
