@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -158,7 +159,7 @@ def _stage_arrow_batches(
     for batch in reader:
         first_row = layout.header_row + records + 1
         rows = pa.Table.from_batches([batch])
-        numbers = pa.array(range(first_row, first_row + len(rows)), pa.int64())
+        numbers = pa.array(np.arange(first_row, first_row + len(rows), dtype=np.int64))
         records += len(rows)
         _stage_batch(con, member, layout, rows, numbers, None, secret, cache)
     return records
