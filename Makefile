@@ -17,7 +17,7 @@ export DO_NOT_TRACK := 1
 DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
 MANIFEST := dbt_models/target/manifest.json
 
-.PHONY: install browser run test test-fast app dagster lint synth bench demo clean
+.PHONY: install browser zip-tool run test test-fast app dagster lint synth bench demo clean
 
 install: $(VENV)/.installed
 
@@ -42,7 +42,11 @@ run: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: install browser $(MANIFEST)
+# The officer-report tests make password-protected ZIPs as the MDO portal does, with Info-ZIP.
+zip-tool:
+	@command -v zip >/dev/null || { apt-get update -qq && apt-get install -y -qq zip >/dev/null; }
+
+test: install browser zip-tool $(MANIFEST)
 	$(BIN)/pytest
 
 # The unit tests alone (pure helpers and single files, under a minute): for the edit loop.

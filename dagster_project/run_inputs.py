@@ -16,6 +16,7 @@ import duckdb
 
 from dagster_project import settings
 from dagster_project.ingest.discovery import delivered_paths
+from dagster_project.ingest.officer_loader import delivered_officer_files
 
 # The code that decides what the warehouse holds: the loaders, the assets, the warehouse, the
 # dbt project and the checks. The run summary, the CLI, the sensor and the schedules shape only
@@ -90,6 +91,8 @@ def why_run(warehouse: Path, raw_root: Path, code: str) -> str | None:
         return f"the published warehouse cannot be read ({err})"
     try:
         loaded = dict(con.execute("select source_file, file_sha256 from raw.file_loads").fetchall())
+        # A reports.zip is logged per member; the ZIP's own hash is kept beside.
+        loaded |= delivered_officer_files(con)
     except duckdb.Error:
         return "the published warehouse has no file loads"
     finally:

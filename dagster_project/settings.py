@@ -37,3 +37,20 @@ def duckdb_memory_limit() -> str:
 def data_docs_dir(warehouse: Path | None = None) -> Path:
     """The Data Docs site of a warehouse file (default: the published one): a folder beside it."""
     return Path(warehouse or warehouse_path()).parent / DATA_DOCS_FOLDER
+
+
+def reports_zip_password() -> str | None:
+    """The password of the MDO portal's reports.zip files (IGOT_REPORTS_ZIP_PASSWORD; unset
+    means ZIPs are read only if they are not encrypted)."""
+    return os.environ.get("IGOT_REPORTS_ZIP_PASSWORD") or None
+
+
+def officer_key_file() -> Path:
+    """The per-installation secret that keys officer pseudonyms (IGOT_OFFICER_KEY_FILE, default
+    ~/.config/igot-warehouse/officer_key.secret). It lives outside the warehouse and the
+    repository, so neither a copy of the warehouse nor of the code can reverse a pseudonym."""
+    configured = os.environ.get("IGOT_OFFICER_KEY_FILE")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    config_home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return config_home / "igot-warehouse" / "officer_key.secret"

@@ -77,6 +77,9 @@ class Suite:
     # Columns that identify a failing row in the samples (source_row, or a mart's key).
     row_id_columns: tuple[str, ...] = ()
     path: Path | None = None
+    # The delivered file a row came from, as raw.file_loads names it. A CSV read out of a ZIP
+    # is named by the ZIP and the member (officer reports): an expression over both columns.
+    file_column: str = "source_file"
 
     def query(self, source_files: list[str] | None = None) -> str:
         """The table with its derived columns, optionally only the rows of some files.
@@ -89,7 +92,7 @@ class Suite:
         if source_files is None:
             return query
         listed = ", ".join("'" + name.replace("'", "''") + "'" for name in source_files)
-        condition = f"source_file in ({listed})" if source_files else "false"
+        condition = f"{self.file_column} in ({listed})" if source_files else "false"
         return f"select * from ({query}) as whole_table where {condition}"
 
     @property
@@ -164,6 +167,7 @@ def load_suite(path: Path) -> Suite:
         derived_columns=meta.get("derived_columns", {}),
         row_id_columns=tuple(meta.get("row_id_columns", [])),
         path=path,
+        file_column=meta.get("file_column", "source_file"),
     )
     # GX drops an expectation it cannot build with only a log line; building each one here
     # turns a typo in a type name or a keyword argument into an error naming the file.
@@ -352,7 +356,7 @@ def _file_chunks(
 ) -> list[list[str]]:
     """The table's files, grouped into chunks of about CHUNK_ROWS rows."""
     counts = con.execute(
-        f"select source_file, count(*) from {suite.table} group by source_file order by 1"
+        f"select {suite.file_column}, count(*) from {suite.table} group by all order by 1"
     ).fetchall()
     wanted = None if only_files is None else set(only_files)
     chunks: list[list[str]] = [[]]

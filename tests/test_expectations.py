@@ -19,7 +19,8 @@ import yaml
 from support import REPO_ROOT, SHIPPED_RAW
 
 from dagster_project.ingest.loader import LINEAGE_COLUMNS, ensure_raw_schema
-from dagster_project.ingest.sources import SOURCES, STATE_RANKING
+from dagster_project.ingest.officer_loader import OFFICER_LINEAGE
+from dagster_project.ingest.sources import OFFICER_SOURCES, SOURCES, STATE_RANKING
 from expectations.runner import (
     Suite,
     SuiteFileError,
@@ -222,6 +223,13 @@ def raw_columns(table: str) -> tuple[list[str], tuple[str, ...]]:
             measures = [c.name for c in source.columns if c.name not in source.total_row_labels]
             owner = table if table in asset_keys else source.name
             return [*files, *measures, *lineage], ("raw", owner)
+    for source in OFFICER_SOURCES:
+        if table == source.name:
+            keys = ["officer_key", "key_basis"] if source.identifying_columns else []
+            stored = [c.name for c in source.stored_columns]
+            officer_lineage = [column.split()[0] for column in OFFICER_LINEAGE]
+            files = [f.name for f in source.file_fields]
+            return [*files, *stored, *keys, *officer_lineage], ("raw", source.name)
     raise AssertionError(f"raw.{table} is not a table the loader writes")
 
 

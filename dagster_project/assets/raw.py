@@ -9,6 +9,7 @@ import datetime as dt
 import dagster as dg
 import duckdb
 
+from dagster_project.assets.officers import officer_asset_checks, officer_assets
 from dagster_project.deliveries import delivery_key, report_delivery
 from dagster_project.ingest.discovery import discover
 from dagster_project.ingest.errors import RawFileError
@@ -161,8 +162,13 @@ def _unaccounted_rows(con: duckdb.DuckDBPyConnection, source: Source) -> list[st
     return [f"{file}: {read} read, {kept} kept" for file, read, kept in rows]
 
 
-raw_assets = [build_raw_asset(source) for source in SOURCES]
-raw_asset_checks = [build_rows_accounted_check(source) for source in SOURCES]
+# The officer reports carry personal data and load a delivery folder at a time: their own
+# asset (assets/officers.py), listed here so every raw load is in one place.
+raw_assets = [*(build_raw_asset(source) for source in SOURCES), *officer_assets]
+raw_asset_checks = [
+    *(build_rows_accounted_check(source) for source in SOURCES),
+    *officer_asset_checks,
+]
 
 # Written by every raw asset, so none of them owns these tables; declared so that the dbt
 # models reading them have a known upstream in the asset graph.

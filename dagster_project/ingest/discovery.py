@@ -1,12 +1,21 @@
 """Find the delivered files under the raw folder and say which source each one is."""
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.sources import SOURCES, Source
+from dagster_project.ingest.sources import (
+    OFFICER_BANDS,
+    OFFICER_DELIVERY,
+    OFFICER_FOLDER,
+    OFFICER_SOURCES,
+    OFFICER_USERS,
+    SOURCES,
+    Source,
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +51,13 @@ def _expected_names(folder: str) -> str:
 def classify(path: Path, raw_root: Path) -> DeliveredFile:
     """Match one file to its source by folder and name, or say what is wrong with its name."""
     source_file = path.relative_to(raw_root).as_posix()
-    folders = {s.folder for s in SOURCES}
+    folders = {s.folder for s in (*SOURCES, *OFFICER_SOURCES)}
     parts = path.relative_to(raw_root).parts
+    if parts[0] == OFFICER_FOLDER:
+        # Officer deliveries are loaded a folder at a time (see officer_deliveries); any of
+        # their files stands for the officer reports as a whole.
+        delivery = _officer_delivery_of(path, raw_root)
+        return DeliveredFile(path, source_file, OFFICER_USERS, delivery.file_values)
     if len(parts) != 2 or parts[0] not in folders:
         raise RawFileError(
             source_file,
@@ -51,7 +65,7 @@ def classify(path: Path, raw_root: Path) -> DeliveredFile:
             "files in " + ", ".join(f"{f}/" for f in sorted(folders)),
         )
     stem, suffix = path.stem.lower(), path.suffix.lower()
-    for source in SOURCES:
+    for source in (*SOURCES, OFFICER_BANDS):
         if source.folder != parts[0]:
             continue
         match = source.matches(stem)
@@ -92,6 +106,8 @@ def discover(raw_root: Path) -> dict[str, list[DeliveredFile]]:
     found: dict[str, list[DeliveredFile]] = defaultdict(list)
     for path in delivered_paths(raw_root):
         delivered = classify(path, raw_root)
+        if delivered.source in OFFICER_SOURCES:
+            continue  # loaded by officer_deliveries, a delivery folder at a time
         found[delivered.source.name].append(delivered)
     for files in found.values():
         _check_one_file_per_snapshot(files)
@@ -110,3 +126,62 @@ def _check_one_file_per_snapshot(files: list[DeliveredFile]) -> None:
                 "one file per " + " and ".join(delivered.source.key or ("source",)),
             )
         seen[key] = delivered
+
+
+@dataclass(frozen=True)
+class OfficerDelivery:
+    """What is loaded and replaced as one: a delivery folder, or the officer-bands file."""
+
+    unit: str  # path relative to the raw folder; every row loaded from it lies under it
+    files: tuple[Path, ...]  # the ZIPs and CSVs, in a stable order
+    file_values: dict[str, str]  # state and report_date, from the folder name
+    raw_root: Path
+
+    def source_file(self, path: Path) -> str:
+        return path.relative_to(self.raw_root).as_posix()
+
+
+def officer_deliveries(raw_root: Path) -> list[OfficerDelivery]:
+    """Every officer delivery folder `officers/<state>_<YYYY-MM-DD>/`, and the bands file."""
+    deliveries: dict[str, OfficerDelivery] = {}
+    for path in delivered_paths(raw_root):
+        parts = path.relative_to(raw_root).parts
+        if parts[0] == OFFICER_FOLDER:
+            delivery = _officer_delivery_of(path, raw_root)
+            earlier = deliveries.get(delivery.unit)
+            files = (*earlier.files, path) if earlier else (path,)
+            deliveries[delivery.unit] = OfficerDelivery(
+                delivery.unit, files, delivery.file_values, raw_root
+            )
+        elif len(parts) == 2 and classify(path, raw_root).source is OFFICER_BANDS:
+            unit = path.relative_to(raw_root).as_posix()
+            deliveries[unit] = OfficerDelivery(unit, (path,), {}, raw_root)
+    return [deliveries[unit] for unit in sorted(deliveries)]
+
+
+def _officer_delivery_of(path: Path, raw_root: Path) -> OfficerDelivery:
+    """The delivery folder a file of officers/ belongs to, or what is wrong with its place."""
+    source_file = path.relative_to(raw_root).as_posix()
+    parts = path.relative_to(raw_root).parts
+    expected = f"{OFFICER_FOLDER}/<state>_<YYYY-MM-DD>/reports.zip or .../user-report.csv"
+    if len(parts) != 3:
+        raise RawFileError(source_file, "is not in a delivery folder", expected)
+    match = re.fullmatch(OFFICER_DELIVERY, parts[1].lower())
+    if not match:
+        raise RawFileError(
+            source_file, f"its folder '{parts[1]}' is not named <state>_<YYYY-MM-DD>", expected
+        )
+    try:
+        dt.date.fromisoformat(match["report_date"])
+    except ValueError:
+        raise RawFileError(
+            source_file,
+            f"the date '{match['report_date']}' in its folder name is not a real date",
+            expected,
+        ) from None
+    if path.suffix.lower() not in (".zip", ".csv"):
+        raise RawFileError(
+            source_file, "is neither a ZIP nor a CSV", "the portal's reports.zip or its CSVs"
+        )
+    unit = f"{OFFICER_FOLDER}/{parts[1]}"
+    return OfficerDelivery(unit, (path,), match.groupdict(), raw_root)

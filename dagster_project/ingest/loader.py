@@ -57,6 +57,23 @@ class FileLoad:
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Create the raw schema, the shared bookkeeping tables and this source's tables."""
+    ensure_bookkeeping_tables(con)
+    file_columns = [f"{f.name} {SQL_TYPES[f.kind]}" for f in source.file_fields]
+    data_columns = [f"{c.name} {SQL_TYPES[c.kind]}" for c in source.columns]
+    con.execute(
+        f"create table if not exists raw.{source.name} "
+        f"({', '.join([*file_columns, *data_columns, *LINEAGE_COLUMNS])})"
+    )
+    if source.totals_table:
+        measures = [f"{c.name} {SQL_TYPES[c.kind]}" for c in _measures(source)]
+        con.execute(
+            f"create table if not exists raw.{source.totals_table} "
+            f"({', '.join([*file_columns, *measures, *LINEAGE_COLUMNS])})"
+        )
+
+
+def ensure_bookkeeping_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The raw schema and the tables every source writes: quarantine and file_loads."""
     con.execute("create schema if not exists raw")
     con.execute(
         """
@@ -88,18 +105,6 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
         )
         """
     )
-    file_columns = [f"{f.name} {SQL_TYPES[f.kind]}" for f in source.file_fields]
-    data_columns = [f"{c.name} {SQL_TYPES[c.kind]}" for c in source.columns]
-    con.execute(
-        f"create table if not exists raw.{source.name} "
-        f"({', '.join([*file_columns, *data_columns, *LINEAGE_COLUMNS])})"
-    )
-    if source.totals_table:
-        measures = [f"{c.name} {SQL_TYPES[c.kind]}" for c in _measures(source)]
-        con.execute(
-            f"create table if not exists raw.{source.totals_table} "
-            f"({', '.join([*file_columns, *measures, *LINEAGE_COLUMNS])})"
-        )
 
 
 def load_source(

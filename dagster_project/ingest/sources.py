@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-ColumnKind = Literal["text", "integer", "decimal", "percent", "date"]
+ColumnKind = Literal["text", "integer", "decimal", "percent", "date", "timestamp"]
 
 SQL_TYPES: dict[ColumnKind, str] = {
     "text": "varchar",
@@ -16,6 +16,7 @@ SQL_TYPES: dict[ColumnKind, str] = {
     "decimal": "double",
     "percent": "double",
     "date": "date",
+    "timestamp": "timestamp",
 }
 
 
@@ -35,6 +36,12 @@ class Column:
     aliases: tuple[str, ...] = ()
     required: bool = True  # the header must be present in the file
     not_blank: bool = False  # every data row must fill the cell
+    # Personal data (a name, e-mail, phone, employee or certificate id): read only to derive
+    # the officer's pseudonymous key, never written anywhere (see ingest/pseudonyms.py).
+    personal: bool = False
+    # For a personal column that identifies the officer: the key basis it gives
+    # ('email', 'employee_id' or 'phone'), tried in the order the columns are listed.
+    identifies: str = ""
 
     def spellings(self) -> set[str]:
         return {normalise_header(h) for h in (self.header, *self.aliases)}
@@ -64,12 +71,24 @@ class Source:
     total_row_labels: tuple[str, ...] = ()
     totals_table: str = ""
     key: tuple[str, ...] = field(default=())  # identifies a file's snapshot, from file fields
+    # Officer reports come inside ZIPs under any name: the CSV names that say which report a
+    # file is (lower case). A file of another name is recognised by its header instead.
+    file_names: tuple[str, ...] = ()
 
     def matches(self, stem: str) -> re.Match | None:
         return re.fullmatch(self.stem_pattern, stem)
 
     def expected_columns(self) -> str:
         return ", ".join(c.header for c in self.columns if c.required)
+
+    @property
+    def stored_columns(self) -> tuple[Column, ...]:
+        """The columns written to the raw table: all but the personal ones."""
+        return tuple(c for c in self.columns if not c.personal)
+
+    @property
+    def identifying_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.identifies)
 
 
 DATE = r"\d{4}-\d{2}-\d{2}"
@@ -232,3 +251,238 @@ SOURCES: tuple[Source, ...] = (
     STATE_CATEGORIES,
     MANDATES,
 )
+
+
+# --- Officer-level reports (the MDO portal's reports.zip) -----------------------------------
+#
+# Delivered as `officers/<state>_<YYYY-MM-DD>/`: the downloaded reports.zip files and/or the
+# CSVs from them. They name real people, so their personal columns are marked and never stored:
+# the officer becomes a keyed hash (officer_key) at the door. They are not in SOURCES: the
+# generic loader would store every column; `ingest/officer_loader.py` loads them instead.
+
+OFFICER_FOLDER = "officers"
+OFFICER_DELIVERY = rf"(?P<state>[a-z][a-z0-9_-]*?)_(?P<report_date>{DATE}){SYNTHETIC}"
+OFFICER_FILE_FIELDS = (FileField("state", "text"), FileField("report_date", "date"))
+
+
+def _personal(name: str, header: str, *aliases: str, identifies: str = "") -> Column:
+    return Column(
+        name, header, aliases=aliases, required=False, personal=True, identifies=identifies
+    )
+
+
+FULL_NAME = _personal("full_name", "Full_Name", "Name", "Full Name", "Officer Name", "User Name")
+EMAIL = _personal(
+    "email", "Email", "E-mail", "Email Id", "Email Address", "Email_Id", identifies="email"
+)
+PHONE = _personal(
+    "phone", "Phone_Number", "Phone", "Mobile", "Mobile Number", "Phone No", identifies="phone"
+)
+EMPLOYEE_ID = _personal(
+    "employee_id", "Employee_Id", "Employee Code", "Emp Id", identifies="employee_id"
+)
+EXTERNAL_SYSTEM_ID = _personal("external_system_id", "External_System_Id")
+CERTIFICATE_ID = _personal("certificate_id", "Certificate_ID", "Certificate Id")
+
+
+def _text(name: str, header: str, *aliases: str, required: bool = False) -> Column:
+    return Column(name, header, aliases=aliases, required=required)
+
+
+def _timestamp(name: str, header: str, *aliases: str) -> Column:
+    return Column(name, header, "timestamp", aliases=aliases, required=False)
+
+
+def _number(name: str, header: str, kind: ColumnKind, *aliases: str) -> Column:
+    return Column(name, header, kind, aliases=aliases, required=False)
+
+
+DESIGNATION = _text("designation", "Designation")
+MDO_NAME = _text("mdo_name", "MDO_Name", "MDO Name", "MDO", required=True)
+GROUP = _text("group_name", "Group", "Group Name")
+TAG = _text("tag", "Tag")
+MINISTRY = _text("ministry", "Ministry")
+DEPARTMENT = _text("department", "Department", required=True)
+ORGANIZATION = _text("organization", "Organization", "Organisation")
+GENDER = _text("gender", "Gender")
+CATEGORY = _text("category", "Category")
+EXTERNAL_SYSTEM = _text("external_system", "External_System")
+REPORT_GENERATED = _timestamp("report_last_generated_on", "Report_Last_Generated_On")
+
+OFFICER_USERS = Source(
+    name="officer_users",
+    folder=OFFICER_FOLDER,
+    stem_pattern="user-report",
+    stem_example="user-report",
+    extensions=(".csv",),
+    description="iGOT user reports (user-report.csv): one row per officer, pseudonymised.",
+    file_fields=OFFICER_FILE_FIELDS,
+    file_names=("user-report.csv",),
+    columns=(
+        FULL_NAME,
+        DESIGNATION,
+        EMAIL,
+        PHONE,
+        MDO_NAME,
+        GROUP,
+        TAG,
+        MINISTRY,
+        DEPARTMENT,
+        ORGANIZATION,
+        _timestamp("user_registration_date", "User_Registration_Date"),
+        _text("cadre", "Cadre"),
+        _text("civil_service_type", "Civil Service Type", "Civil_Service_Type"),
+        _text("civil_services", "Civil Services", "Civil_Services"),
+        _text("cadre_batch", "Cadre Batch", "Cadre_Batch"),
+        _text("is_from_organised_service", "Is From Organised Service of Govt"),
+        _text("roles", "Roles"),
+        GENDER,
+        CATEGORY,
+        EXTERNAL_SYSTEM,
+        EXTERNAL_SYSTEM_ID,
+        EMPLOYEE_ID,
+        _timestamp("mdo_created_on", "MDO_Created_On"),
+        _text("profile_status", "Profile_Status"),
+        _number("weekly_claps", "weekly_claps_day_before_yesterday", "integer", "Weekly Claps"),
+        _number("karma_points", "Karma_Points", "integer"),
+        _number("event_enrolments", "Event_Enrolments", "integer", "Event Enrollments"),
+        _number("event_completions", "Event_Completions", "integer"),
+        _number("event_learning_hours", "Event_Learning_Hours", "decimal"),
+        _number("course_enrolments", "Course_Enrolments", "integer", "Course Enrollments"),
+        _number("course_completions", "Course_Completions", "integer"),
+        _number("course_learning_hours", "Course_Learning_Hours", "decimal"),
+        _number("total_enrolments", "Total_Enrolments", "integer", "Total Enrollments"),
+        _number("total_completions", "Total_Completions", "integer"),
+        _number("total_learning_hours", "Total_Learning_Hours", "decimal"),
+        REPORT_GENERATED,
+    ),
+)
+
+OFFICER_ENROLMENTS = Source(
+    name="officer_enrolments",
+    folder=OFFICER_FOLDER,
+    stem_pattern="user-enrollment-report",
+    stem_example="user-enrollment-report",
+    extensions=(".csv",),
+    description=(
+        "iGOT consumption reports (user-enrollment-report.csv): one row per officer and "
+        "enrolled content, pseudonymised."
+    ),
+    file_fields=OFFICER_FILE_FIELDS,
+    file_names=("user-enrollment-report.csv", "user-enrolment-report.csv"),
+    columns=(
+        FULL_NAME,
+        DESIGNATION,
+        EMAIL,
+        PHONE,
+        MDO_NAME,
+        GROUP,
+        TAG,
+        MINISTRY,
+        DEPARTMENT,
+        ORGANIZATION,
+        _text("content_provider", "Content_Provider", "Provider", required=True),
+        _text("content_name", "Content_Name", "Course Name", required=True),
+        _text("content_type", "Content_Type"),
+        _text("content_duration", "Content_Duration"),
+        _text("batch_id", "Batch_Id"),
+        _text("batch_name", "Batch_Name"),
+        _timestamp("batch_start_date", "Batch_Start_Date"),
+        _timestamp("batch_end_date", "Batch_End_Date"),
+        _timestamp("enrolled_on", "Enrolled_On", "Enrollment Date", "Enrolled On Date"),
+        _text("status", "Status", "Completion Status", required=True),
+        _number(
+            "content_progress_percentage",
+            "Content_Progress_Percentage",
+            "percent",
+            "Progress Percentage",
+            "Progress",
+        ),
+        _timestamp("last_published_on", "Last_Published_On"),
+        _timestamp("content_retired_on", "Content_Retired_On"),
+        _timestamp("completed_on", "Completed_On", "Completion Date"),
+        _text("certificate_generated", "Certificate_Generated"),
+        _number("user_rating", "User_Rating", "decimal"),
+        GENDER,
+        CATEGORY,
+        EXTERNAL_SYSTEM,
+        EXTERNAL_SYSTEM_ID,
+        CERTIFICATE_ID,
+        REPORT_GENERATED,
+        _text("live_cbp_plan_mandate", "Live_CBP_Plan_Mandate"),
+        EMPLOYEE_ID,
+    ),
+)
+
+OFFICER_CBP_ENROLMENTS = Source(
+    name="officer_cbp_enrolments",
+    folder=OFFICER_FOLDER,
+    stem_pattern="cbp-report-mdo-enrolment",
+    stem_example="cbp-report-mdo-enrolment",
+    extensions=(".csv",),
+    description="CBP-plan allocations per officer (cbp-report-mdo-enrolment.csv), pseudonymised.",
+    file_fields=OFFICER_FILE_FIELDS,
+    file_names=("cbp-report-mdo-enrolment.csv", "cbp-report-mdo-enrollment.csv"),
+    columns=(
+        FULL_NAME,
+        EMAIL,
+        PHONE,
+        EMPLOYEE_ID,
+        MDO_NAME,
+        GROUP,
+        DESIGNATION,
+        MINISTRY,
+        DEPARTMENT,
+        ORGANIZATION,
+        _text("course_name", "Name of CBP Allocated Course", "CBP Allocated Course", required=True),
+        _text("isapar", "isapar", "Is APAR"),
+        _timestamp("allocated_on", "Allocated On", "Allocated_On"),
+        _text("current_progress", "Current Progress", "Current_Progress"),
+        _timestamp("due_date", "Due Date of Completion", "Due Date"),
+        _timestamp("completed_on", "Actual Date of Completion", "Completed On"),
+        REPORT_GENERATED,
+    ),
+)
+
+# Its columns are not documented: every one is kept as text in extra_columns, except a header
+# that looks personal, which is dropped (see PERSONAL_HEADER in ingest/officer_files.py).
+OFFICER_CBP_SUMMARY = Source(
+    name="officer_cbp_summary",
+    folder=OFFICER_FOLDER,
+    stem_pattern="cbp-report-mdo-summary",
+    stem_example="cbp-report-mdo-summary",
+    extensions=(".csv",),
+    description="CBP-plan summaries per MDO (cbp-report-mdo-summary.csv), every column as text.",
+    file_fields=OFFICER_FILE_FIELDS,
+    file_names=("cbp-report-mdo-summary.csv",),
+    columns=(),
+)
+
+OFFICER_BANDS = Source(
+    name="officer_bands",
+    folder="reference",
+    stem_pattern="officer_bands",
+    stem_example="officer_bands",
+    extensions=(".csv",),
+    description="Each officer's experience band (reference/officer_bands.csv), pseudonymised.",
+    file_names=("officer_bands.csv",),
+    columns=(
+        EMAIL,
+        EMPLOYEE_ID,
+        Column(
+            "band",
+            "Band",
+            aliases=("Experience Band", "Years of Experience/Role"),
+            not_blank=True,
+        ),
+    ),
+)
+
+# The reports a delivery folder may hold, in the order a file's header is tried against them.
+OFFICER_REPORTS: tuple[Source, ...] = (
+    OFFICER_USERS,
+    OFFICER_ENROLMENTS,
+    OFFICER_CBP_ENROLMENTS,
+    OFFICER_CBP_SUMMARY,
+)
+OFFICER_SOURCES: tuple[Source, ...] = (*OFFICER_REPORTS, OFFICER_BANDS)

@@ -14,11 +14,17 @@ PATTERNS = {
     "percent": GROUPED + r"(\.\d+)?\s*%?",
     "date": r"\d{4}-\d{2}-\d{2}",
 }
+# Officer reports print times as `2026-03-30 17:23:00` or `2026-04-02 06:30:12 AM`, sometimes
+# a bare date; they are IST wall-clock times and are kept as printed (a naive timestamp). A
+# format that does not match costs as much as one that does, so AM/PM times get their own list.
+CLOCK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+AM_PM_FORMATS = ("%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p")
 NOUNS = {
     "integer": "a whole number",
     "decimal": "a number",
     "percent": "a percentage",
     "date": "a date (YYYY-MM-DD)",
+    "timestamp": "a time (YYYY-MM-DD HH:MM:SS, with or without AM/PM)",
 }
 
 
@@ -30,11 +36,23 @@ def _cell(ref: str) -> str:
     return f"nullif(trim({ref}), '')"
 
 
+def _timestamp(cell: str) -> str:
+    def formats(listed: tuple[str, ...]) -> str:
+        return "[" + ", ".join(sql_literal(f) for f in listed) + "]"
+
+    return (
+        f"case when {cell} ilike '%m' then try_strptime({cell}, {formats(AM_PM_FORMATS)}) "
+        f"else try_strptime({cell}, {formats(CLOCK_FORMATS)}) end"
+    )
+
+
 def parse_expression(column: Column, ref: str) -> str:
     """The typed value of the cell, or null when it is blank or unreadable."""
     cell = _cell(ref)
     if column.kind == "text":
         return cell
+    if column.kind == "timestamp":
+        return _timestamp(cell)
     if column.kind == "date":
         return f"try_cast({cell} as date)"
     matches = f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
@@ -57,11 +75,13 @@ def reason_expression(
     if column.not_blank:
         reasons.append(f"when not ({exempt}) and {cell} is null then {header} || ' is blank'")
     if column.kind != "text":
-        unreadable = (
-            f"try_cast({cell} as date) is null"
-            if column.kind == "date"
-            else f"not regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
-        )
+        if column.kind == "date":
+            unreadable = f"try_cast({cell} as date) is null"
+        elif column.kind == "timestamp":
+            # Parsing against several formats is dear: the parsed value is reused.
+            unreadable = f"{typed_ref} is null"
+        else:
+            unreadable = f"not regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
         noun = sql_literal(f" is not {NOUNS[column.kind]} in column ")
         reasons.append(
             f"when {cell} is not null and {unreadable} "

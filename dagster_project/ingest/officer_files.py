@@ -1,0 +1,392 @@
+"""One officer-report CSV, from its bytes to rows without personal data, staged in DuckDB.
+
+This is the door of the privacy design: the CSV is parsed in Python (Arrow), the officer's
+identifiers become `officer_key` (ingest/pseudonyms.py) and every personal column is dropped
+before a single value is handed to DuckDB. What reaches the staging table is the report's other
+columns as text, the key, the row's number and, for rows that cannot be loaded, why.
+
+A clean file is parsed by Arrow's streaming CSV reader, a batch at a time, with no Python loop
+over rows. A file whose record count differs from its line count (blank lines, a cell spanning
+lines) or with a row of the wrong width is read again by Python's csv module, which numbers
+every row by its line as a person sees it in a spreadsheet. A ragged row's cells are not kept at
+all: when a cell has shifted, a name or e-mail may sit under any header.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+
+from dagster_project.ingest.errors import RawFileError
+from dagster_project.ingest.loader import HeaderMap, map_header
+from dagster_project.ingest.pseudonyms import KeyCache, officer_keys
+from dagster_project.ingest.readers import trim_trailing_blanks
+from dagster_project.ingest.sources import OFFICER_REPORTS, Source, normalise_header
+from dagster_project.ingest.typing_sql import sql_literal
+from dagster_project.ingest.zip_members import HashingReader, Member
+
+BATCH_ROWS = 200_000
+ARROW_BLOCK_BYTES = 16 << 20
+# Undocumented columns that look personal are dropped rather than kept in extra_columns: any
+# name but an organisation's or a course's, any e-mail, phone or personal identifier.
+PERSONAL_HEADER = re.compile(
+    r"(?!(mdo|department|dept|organisation|organization|org|ministry|course|content|cbp"
+    r"|batch|group|state|district|provider|designation|scheme|programme|program|plan|cadre)"
+    r"name$).*name"
+    r"|.*(mail|phone|mobile|aadha+r|employee|empid|empcode|empno|certificate|externalsystemid"
+    r"|dateofbirth|birth|address|pan(no|number|card)).*|dob|pan",
+)
+NO_IDENTIFIER = "no e-mail, employee id or phone to identify the officer"
+
+
+class NotAnOfficerReport(Exception):
+    """A CSV in a delivery that is none of the officer reports (the ZIP holds others too)."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a file's columns are, and which of its headers are kept as extras."""
+
+    source: Source
+    header: list[str]
+    header_row: int  # the header's line; data rows follow it
+    width: int  # cells per row, as the header row has them
+    columns: HeaderMap
+    kept_extras: dict[int, str]  # cell index -> header, undocumented and not personal
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A member read into the staging table of its source: its hash and rows read."""
+
+    member: Member
+    source: Source
+    sha256: str
+    rows_read: int
+
+
+def recognise(file_name: str, header: list[str]) -> Source | None:
+    """Which report a CSV is: by its file name, else by the report whose columns its header
+    matches best (at least half of them, every required one)."""
+    name = file_name.lower()
+    for source in OFFICER_REPORTS:
+        if name in source.file_names:
+            return source
+    spelled = {normalise_header(text) for text in header}
+    best, best_share = None, 0.5
+    for source in OFFICER_REPORTS:
+        if not source.columns:
+            continue
+        present = [bool(column.spellings() & spelled) for column in source.columns]
+        required = all(p for p, c in zip(present, source.columns, strict=True) if c.required)
+        share = sum(present) / len(source.columns)
+        if required and share >= best_share:
+            best, best_share = source, share
+    return best
+
+
+def stage_member(
+    con: duckdb.DuckDBPyConnection, member: Member, source: Source | None, secret: bytes
+) -> StagedFile:
+    """Read one CSV into the staging table of its report; `source` None means recognise it."""
+    cache: KeyCache = {}
+    try:
+        return _stage_fast(con, member, source, secret, cache)
+    except _NeedsLenientReader as slow:
+        delete_staged(con, slow.layout.source, member)
+        return _stage_lenient(con, member, slow.layout, secret, cache)
+
+
+class _NeedsLenientReader(Exception):
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+
+
+def _stage_fast(
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    source: Source | None,
+    secret: bytes,
+    cache: KeyCache,
+) -> StagedFile:
+    with member.opener() as raw_stream:
+        hashing = HashingReader(raw_stream)
+        buffered = io.BufferedReader(hashing, ARROW_BLOCK_BYTES)
+        layout = _read_layout(buffered, member, source)
+        try:
+            records = _stage_arrow_batches(con, member, layout, buffered, secret, cache)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            # Arrow's message quotes the offending row, which may name a person: not kept.
+            raise _NeedsLenientReader(layout) from None
+        buffered.read()  # to the end, for the hash and line count
+        if hashing.line_count() != layout.header_row + records:
+            raise _NeedsLenientReader(layout)
+    return _finish(con, member, layout.source, hashing.hexdigest())
+
+
+def _stage_arrow_batches(
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    layout: Layout,
+    buffered: io.BufferedReader,
+    secret: bytes,
+    cache: KeyCache,
+) -> int:
+    """Stage the rows after the header batch by batch; returns the records Arrow read.
+
+    Any row of another width stops Arrow (the lenient reader then takes the file over).
+    """
+    names = [f"f{i}" for i in range(layout.width)]
+    reader = pa_csv.open_csv(
+        buffered,
+        read_options=pa_csv.ReadOptions(
+            column_names=names, block_size=ARROW_BLOCK_BYTES, use_threads=True
+        ),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    records = 0
+    for batch in reader:
+        first_row = layout.header_row + records + 1
+        rows = pa.Table.from_batches([batch])
+        numbers = pa.array(np.arange(first_row, first_row + len(rows), dtype=np.int64))
+        records += len(rows)
+        _stage_batch(con, member, layout, rows, numbers, None, secret, cache)
+    return records
+
+
+def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | None) -> Layout:
+    """Read up to the header (the first row with a filled cell) and map its columns."""
+    header_row = 0
+    while True:
+        line = buffered.readline()
+        if not line:
+            raise RawFileError(member.describe(), "is empty", "a header row and data rows")
+        header_row += 1
+        text = _decoded(line, member).lstrip("\ufeff")
+        cells = next(csv.reader([text]), [])
+        if trim_trailing_blanks(cells):
+            break
+    header = [cell.strip() for cell in trim_trailing_blanks(cells)]
+    source = source or recognise(member.file_name, header)
+    if source is None:
+        raise NotAnOfficerReport(member.describe())
+    columns = map_header(header, source, member.describe())
+    if source.identifying_columns and not any(
+        c.name in columns.positions for c in source.identifying_columns
+    ):
+        raise RawFileError(
+            member.describe(),
+            "has no column that identifies the officer",
+            "one of " + ", ".join(c.header for c in source.identifying_columns),
+        )
+    kept = {
+        index: text
+        for index, text in columns.extras.items()
+        if not PERSONAL_HEADER.fullmatch(normalise_header(text))
+    }
+    return Layout(source, header, header_row, len(cells), columns, kept)
+
+
+def _decoded(data: bytes, member: Member) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise RawFileError(
+            member.describe(),
+            f"is not UTF-8 text (byte 0x{data[err.start]:02x} in the header)",
+            "a CSV file saved as UTF-8",
+        ) from None
+
+
+def _stage_lenient(
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    layout: Layout,
+    secret: bytes,
+    cache: KeyCache,
+) -> StagedFile:
+    """Python's csv reader: every row numbered by its last line, ragged rows caught."""
+    with member.opener() as raw_stream:
+        hashing = HashingReader(raw_stream)
+        text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
+        try:
+            for cells, numbers, problems in _lenient_batches(csv.reader(text), layout):
+                columns = {f"f{i}": pa.array(cells[i], pa.string()) for i in range(layout.width)}
+                _stage_batch(
+                    con,
+                    member,
+                    layout,
+                    pa.table(columns),
+                    pa.array(numbers, pa.int64()),
+                    pa.array(problems, pa.string()),
+                    secret,
+                    cache,
+                )
+        except UnicodeDecodeError as err:
+            raise RawFileError(
+                member.describe(),
+                f"is not UTF-8 text ({err.reason} near byte {err.start} of a block)",
+                "a CSV file saved as UTF-8",
+            ) from None
+    return _finish(con, member, layout.source, hashing.hexdigest())
+
+
+def _lenient_batches(
+    reader, layout: Layout
+) -> Iterator[tuple[list[list[str]], list[int], list[str | None]]]:
+    """Data rows in batches, as columns of cells, each row's line and its shape problem."""
+    cells: list[list[str]] = [[] for _ in range(layout.width)]
+    numbers: list[int] = []
+    problems: list[str | None] = []
+    for row in reader:
+        if reader.line_num <= layout.header_row:
+            continue
+        filled = trim_trailing_blanks(row)
+        if not filled:
+            continue
+        problem = None
+        if len(filled) > layout.width:
+            problem = (
+                f"{len(filled)} cells where {layout.width} were expected "
+                "(its cells are not kept: a shifted cell may hold personal data)"
+            )
+            row = [""] * layout.width
+        for index in range(layout.width):
+            cells[index].append(row[index] if index < len(row) else "")
+        numbers.append(reader.line_num)
+        problems.append(problem)
+        if len(numbers) == BATCH_ROWS:
+            yield cells, numbers, problems
+            cells, numbers, problems = [[] for _ in range(layout.width)], [], []
+    if numbers:
+        yield cells, numbers, problems
+
+
+def _stage_batch(
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    layout: Layout,
+    rows: pa.Table,
+    numbers: pa.Array,
+    problems: pa.Array | None,
+    secret: bytes,
+    cache: KeyCache,
+) -> None:
+    """Pseudonymise one batch, drop its personal columns, and append it to the staging table."""
+    if problems is None:
+        problems = pa.nulls(len(rows), pa.string())
+    # Wholly blank rows carry nothing (the fast reader keeps rows of bare commas); a ragged
+    # row's cells were blanked by the lenient reader, but the row itself is kept.
+    filled = pc.or_(pc.invert(_all_blank(rows)), pc.is_valid(problems))
+    rows, numbers, problems = rows.filter(filled), numbers.filter(filled), problems.filter(filled)
+    positions = layout.columns.positions
+    staged: dict[str, pa.Array | pa.ChunkedArray] = {"source_row": numbers, "problem": problems}
+    if layout.source.identifying_columns:
+        identifiers = {
+            c.identifies: rows.column(f"f{positions[c.name]}")
+            for c in layout.source.identifying_columns
+            if c.name in positions
+        }
+        staged["officer_key"], staged["key_basis"] = officer_keys(identifiers, secret, cache)
+    for column in layout.source.stored_columns:
+        staged[f"c_{column.name}"] = (
+            rows.column(f"f{positions[column.name]}")
+            if column.name in positions
+            else pa.nulls(len(rows), pa.string())
+        )
+    for index in layout.kept_extras:
+        staged[f"x_{index}"] = rows.column(f"f{index}")
+    batch = pa.table(staged)
+    del rows  # the only object holding personal values; not handed on
+    extras = (
+        "json_object("
+        + ", ".join(f"{sql_literal(text)}, x_{i}" for i, text in layout.kept_extras.items())
+        + ")"
+        if layout.kept_extras
+        else "cast(null as json)"
+    )
+    stored = [f"c_{c.name}" for c in layout.source.stored_columns]
+    keys = ["officer_key", "key_basis"] if layout.source.identifying_columns else []
+    con.register("officer_batch", batch)
+    try:
+        con.execute(
+            f"insert into {staging_table(layout.source)} by name select "
+            + ", ".join(
+                [
+                    f"{sql_literal(member.source_file)} as source_file",
+                    f"{sql_literal(member.member) if member.member else 'null'} as source_member",
+                    f"{sql_literal(member.load_name)} as load_name",
+                    "source_row",
+                    "problem",
+                    *keys,
+                    *stored,
+                    f"{extras} as extra_columns",
+                ]
+            )
+            + " from officer_batch"
+        )
+    finally:
+        con.unregister("officer_batch")
+
+
+def _all_blank(rows: pa.Table) -> pa.ChunkedArray | pa.Array:
+    blank = None
+    for column in rows.columns:
+        empty = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(column, "")), "")
+        blank = empty if blank is None else pc.and_(blank, empty)
+    return blank if blank is not None else pa.array([True] * len(rows))
+
+
+def staging_table(source: Source) -> str:
+    return f"officer_staging_{source.name}"
+
+
+def create_staging_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    """Text cells of one report's files, without personal columns, before typing."""
+    keys = ["officer_key varchar", "key_basis varchar"] if source.identifying_columns else []
+    cells = [f"c_{c.name} varchar" for c in source.stored_columns]
+    con.execute(
+        f"create or replace temp table {staging_table(source)} ("
+        + ", ".join(
+            [
+                "source_file varchar",
+                "source_member varchar",
+                "load_name varchar",
+                "file_sha256 varchar",
+                "source_row bigint",
+                "problem varchar",
+                *keys,
+                *cells,
+                "extra_columns json",
+            ]
+        )
+        + ")"
+    )
+
+
+def delete_staged(con: duckdb.DuckDBPyConnection, source: Source, member: Member) -> None:
+    con.execute(f"delete from {staging_table(source)} where load_name = ?", [member.load_name])
+
+
+def _finish(
+    con: duckdb.DuckDBPyConnection, member: Member, source: Source, sha256: str
+) -> StagedFile:
+    con.execute(
+        f"update {staging_table(source)} set file_sha256 = ? where load_name = ?",
+        [sha256, member.load_name],
+    )
+    staged = con.execute(
+        f"select count(*) from {staging_table(source)} where load_name = ?", [member.load_name]
+    ).fetchall()[0][0]
+    return StagedFile(member, source, sha256, staged)

@@ -1,0 +1,382 @@
+"""Load officer deliveries into the raw schema: typed, pseudonymised, every row accounted for.
+
+A delivery folder (`officers/<state>_<YYYY-MM-DD>/`) is loaded and replaced as one: when any of
+its files is new or changed, every row earlier loaded from that folder is deleted and the folder
+is read again, so a corrected download of the same state and date replaces that date (even
+under other file names) while other dates stay. An unchanged folder is not opened at all: the
+hash of each delivered file (the ZIP or the CSV) is kept in `raw.officer_deliveries`.
+
+Rows are typed with the same SQL as every other source (`typing_sql.py`); a row that cannot be
+loaded goes to `raw.quarantine` with its reason and its non-personal cells only.
+"""
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from dagster_project.ingest.discovery import OfficerDelivery
+from dagster_project.ingest.loader import FileLoad, ensure_bookkeeping_tables
+from dagster_project.ingest.officer_files import (
+    NO_IDENTIFIER,
+    NotAnOfficerReport,
+    StagedFile,
+    create_staging_table,
+    stage_member,
+    staging_table,
+)
+from dagster_project.ingest.pseudonyms import officer_secret
+from dagster_project.ingest.sources import OFFICER_BANDS, OFFICER_SOURCES, SQL_TYPES, Source
+from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
+from dagster_project.ingest.zip_members import Member, check_opens, csv_members
+
+OFFICER_LINEAGE = (
+    "extra_columns json",
+    "source_file varchar not null",
+    "source_member varchar",
+    "file_sha256 varchar not null",
+    "source_row bigint not null",
+    "loaded_at timestamp not null",
+)
+
+
+@dataclass
+class OfficerLoads:
+    """What one run did with the officer deliveries."""
+
+    loads: list[FileLoad] = field(default_factory=list)  # one per CSV (bare or ZIP member)
+    ignored: list[str] = field(default_factory=list)  # CSVs in a delivery that no report is
+    unchanged_units: list[str] = field(default_factory=list)
+
+
+def ensure_officer_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """The raw tables of the officer reports: their stored columns, key and lineage."""
+    ensure_bookkeeping_tables(con)
+    con.execute(
+        """
+        create table if not exists raw.officer_deliveries (
+            unit varchar not null,
+            source_file varchar not null,
+            file_sha256 varchar not null,
+            loaded_at timestamp not null,
+            run_id varchar
+        )
+        """
+    )
+    for source in OFFICER_SOURCES:
+        columns = [f"{f.name} {SQL_TYPES[f.kind]}" for f in source.file_fields]
+        columns += [f"{c.name} {SQL_TYPES[c.kind]}" for c in source.stored_columns]
+        if source.identifying_columns:
+            columns += ["officer_key varchar", "key_basis varchar"]
+        con.execute(
+            f"create table if not exists raw.{source.name} "
+            f"({', '.join([*columns, *OFFICER_LINEAGE])})"
+        )
+
+
+def load_officer_deliveries(
+    con: duckdb.DuckDBPyConnection,
+    deliveries: list[OfficerDelivery],
+    *,
+    password: str | None,
+    key_file: Path,
+    loaded_at: dt.datetime,
+    run_id: str | None = None,
+) -> OfficerLoads:
+    """Load every new or changed delivery in one transaction: all of them, or none."""
+    ensure_officer_tables(con)
+    outcome = OfficerLoads()
+    changed = []
+    for delivery in deliveries:
+        hashes = _file_hashes(delivery)
+        if hashes == _previous_hashes(con, delivery.unit):
+            outcome.unchanged_units.append(delivery.unit)
+            outcome.loads += _previous_loads(con, delivery.unit)
+        else:
+            changed.append((delivery, hashes))
+    if not changed:
+        return outcome
+    members = {
+        delivery.unit: [
+            member
+            for path in delivery.files
+            for member in csv_members(path, delivery.source_file(path), password)
+        ]
+        for delivery, _ in changed
+    }
+    # A missing or wrong password stops the run here, before anything is written.
+    check_opens([m for unit_members in members.values() for m in unit_members])
+    secret = officer_secret(key_file)
+    for source in OFFICER_SOURCES:
+        create_staging_table(con, source)
+    try:
+        con.begin()
+        try:
+            for delivery, hashes in changed:
+                _forget_unit(con, delivery.unit)
+                _load_unit(
+                    con, delivery, members[delivery.unit], secret, loaded_at, run_id, outcome
+                )
+                _record_unit(con, delivery.unit, hashes, loaded_at, run_id)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        for source in OFFICER_SOURCES:
+            con.execute(f"drop table if exists {staging_table(source)}")
+    return outcome
+
+
+def delivered_officer_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """The hash of each officer file (a ZIP or a CSV) as last loaded; empty before the first."""
+    exists = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = 'raw' and table_name = 'officer_deliveries'"
+    ).fetchall()[0][0]
+    if not exists:
+        return {}
+    return dict(
+        con.execute("select source_file, file_sha256 from raw.officer_deliveries").fetchall()
+    )
+
+
+def _file_hashes(delivery: OfficerDelivery) -> dict[str, str]:
+    hashes = {}
+    for path in delivery.files:
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(1 << 20):
+                digest.update(chunk)
+        hashes[delivery.source_file(path)] = digest.hexdigest()
+    return hashes
+
+
+def _previous_hashes(con: duckdb.DuckDBPyConnection, unit: str) -> dict[str, str]:
+    rows = con.execute(
+        "select source_file, file_sha256 from raw.officer_deliveries where unit = ?", [unit]
+    ).fetchall()
+    return dict(rows)
+
+
+def _previous_loads(con: duckdb.DuckDBPyConnection, unit: str) -> list[FileLoad]:
+    rows = con.execute(
+        "select source_file, file_sha256, 'unchanged', rows_read, rows_loaded, "
+        "rows_quarantined, total_rows, duplicate_of from raw.file_loads "
+        "where source_file = ? or starts_with(source_file, ?) order by source_file",
+        [unit, unit + "/"],
+    ).fetchall()
+    return [FileLoad(*row) for row in rows]
+
+
+def _forget_unit(con: duckdb.DuckDBPyConnection, unit: str) -> None:
+    """A delivery loaded again replaces everything its earlier version loaded."""
+    under = "(source_file = ? or starts_with(source_file, ?))"
+    for source in OFFICER_SOURCES:
+        con.execute(f"delete from raw.{source.name} where {under}", [unit, unit + "/"])
+    names = [source.name for source in OFFICER_SOURCES]
+    for table in ("quarantine", "file_loads"):
+        con.execute(
+            f"delete from raw.{table} where source_table in ? and {under}",
+            [names, unit, unit + "/"],
+        )
+    con.execute("delete from raw.officer_deliveries where unit = ?", [unit])
+
+
+def _record_unit(
+    con: duckdb.DuckDBPyConnection,
+    unit: str,
+    hashes: dict[str, str],
+    loaded_at: dt.datetime,
+    run_id: str | None,
+) -> None:
+    for source_file, sha256 in hashes.items():
+        con.execute(
+            "insert into raw.officer_deliveries values (?, ?, ?, ?, ?)",
+            [unit, source_file, sha256, loaded_at, run_id],
+        )
+
+
+def _load_unit(
+    con: duckdb.DuckDBPyConnection,
+    delivery: OfficerDelivery,
+    members: list[Member],
+    secret: bytes,
+    loaded_at: dt.datetime,
+    run_id: str | None,
+    outcome: OfficerLoads,
+) -> None:
+    """Stage every CSV of one delivery, then type and route each report's rows."""
+    staged: list[StagedFile] = []
+    first_of: dict[str, str] = {}  # content hash -> the CSV it was first read from
+    for member in members:
+        source = OFFICER_BANDS if delivery.unit.startswith(OFFICER_BANDS.folder + "/") else None
+        try:
+            staged_file = stage_member(con, member, source, secret)
+        except NotAnOfficerReport:
+            outcome.ignored.append(member.load_name)
+            continue
+        twin = first_of.get(staged_file.sha256)
+        if twin:
+            # The same MDO's report downloaded twice would double every figure.
+            con.execute(
+                f"delete from {staging_table(staged_file.source)} where load_name = ?",
+                [member.load_name],
+            )
+            outcome.loads.append(
+                FileLoad(
+                    member.load_name, staged_file.sha256, "duplicate_content", 0, 0, 0, 0, twin
+                )
+            )
+            _log(con, staged_file.source, outcome.loads[-1], loaded_at, run_id)
+            continue
+        first_of[staged_file.sha256] = member.load_name
+        staged.append(staged_file)
+    for source in {s.source for s in staged}:
+        counts = _route(con, source, delivery.file_values, loaded_at)
+        for staged_file in (s for s in staged if s.source is source):
+            read, loaded, quarantined = counts.get(staged_file.member.load_name, (0, 0, 0))
+            load = FileLoad(
+                staged_file.member.load_name,
+                staged_file.sha256,
+                "loaded",
+                read,
+                loaded,
+                quarantined,
+                0,
+            )
+            outcome.loads.append(load)
+            _log(con, source, load, loaded_at, run_id)
+        con.execute(f"delete from {staging_table(source)}")
+
+
+def _route(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    file_values: dict[str, str],
+    loaded_at: dt.datetime,
+) -> dict[str, tuple[int, int, int]]:
+    """Type the staged rows of one report and send each to its table or to quarantine.
+
+    Returns per CSV: rows read, loaded and quarantined.
+    """
+    con.execute(_typed_sql(source, file_values, loaded_at))
+    try:
+        names = [f.name for f in source.file_fields] + [c.name for c in source.stored_columns]
+        if source.identifying_columns:
+            names += ["officer_key", "key_basis"]
+        names += [
+            "extra_columns",
+            "source_file",
+            "source_member",
+            "file_sha256",
+            "source_row",
+            "loaded_at",
+        ]
+        con.execute(
+            f"insert into raw.{source.name} ({', '.join(names)}) "
+            f"select {', '.join(names)} from officer_typed where reason is null"
+        )
+        con.execute(
+            f"insert into raw.quarantine select {sql_literal(source.name)}, load_name, "
+            "file_sha256, source_row, raw_cells, reason, loaded_at "
+            "from officer_typed where reason is not null"
+        )
+        counted = con.execute(
+            "select load_name, count(*), count(*) filter (where reason is null), "
+            "count(*) filter (where reason is not null) from officer_typed group by load_name"
+        ).fetchall()
+    finally:
+        con.execute("drop table if exists officer_typed")
+    return {row[0]: row[1:] for row in counted}
+
+
+def _typed_sql(source: Source, file_values: dict[str, str], loaded_at: dt.datetime) -> str:
+    """One statement that types and judges every staged row of one report."""
+    file_fields = [
+        f"cast({sql_literal(file_values[f.name])} as {SQL_TYPES[f.kind]}) as {f.name}"
+        for f in source.file_fields
+    ]
+    typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.stored_columns]
+    reasons = [
+        reason_expression(c, f"c_{c.name}", c.name, c.header, "false")
+        for c in source.stored_columns
+    ]
+    if source.identifying_columns:
+        reasons.append(f"case when officer_key is null then {sql_literal(NO_IDENTIFIER)} end")
+    keys = ["officer_key", "key_basis"] if source.identifying_columns else []
+    # The row's cells for a person to read in quarantine: personal columns were never staged.
+    cells = (
+        "json_object("
+        + ", ".join(f"{sql_literal(c.header)}, c_{c.name}" for c in source.stored_columns)
+        + ")"
+        if source.stored_columns
+        else "json_object()"
+    )
+    raw_cells = f"json_merge_patch(coalesce(extra_columns, json_object()), {cells})"
+    stored = [c.name for c in source.stored_columns]
+    return f"""
+        create temp table officer_typed as
+        with typed as (
+            select
+                *,
+                {"".join(value + ", " for value in typed)}
+                cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at
+            from {staging_table(source)}
+        ),
+        judged as (
+            select
+                *,
+                coalesce(
+                    problem, nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '')
+                ) as reason
+            from typed
+        )
+        select
+            {"".join(value + ", " for value in file_fields)}
+            {"".join(name + ", " for name in [*stored, *keys])}
+            extra_columns,
+            source_file,
+            source_member,
+            load_name,
+            file_sha256,
+            source_row,
+            loaded_at,
+            reason,
+            -- Only quarantined rows keep their cells; a ragged row keeps none.
+            case
+                when problem is not null then json_object()
+                when reason is not null then {raw_cells}
+            end as raw_cells
+        from judged
+    """
+
+
+def _log(
+    con: duckdb.DuckDBPyConnection,
+    source: Source,
+    load: FileLoad,
+    loaded_at: dt.datetime,
+    run_id: str | None,
+) -> None:
+    """Register one CSV in raw.file_loads, like every delivered file."""
+    con.execute(
+        "insert into raw.file_loads (source_table, source_file, file_sha256, status, rows_read, "
+        "rows_loaded, rows_quarantined, total_rows, duplicate_of, loaded_at, run_id) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            source.name,
+            load.source_file,
+            load.file_sha256,
+            load.status,
+            load.rows_read,
+            load.rows_loaded,
+            load.rows_quarantined,
+            load.total_rows,
+            load.duplicate_of,
+            loaded_at,
+            run_id,
+        ],
+    )

@@ -1,0 +1,442 @@
+"""Officer reports: the input contract, reading ZIPs in place, and pseudonymisation at the door.
+
+The fixture delivery (tests/fixtures/officers/) is hand-written with fake people; the ZIPs are
+made by the real `zip -P` command, as the MDO portal's ZipCrypto reports.zip is.
+"""
+
+import datetime as dt
+import shutil
+import stat
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dagster_project.ingest.discovery import officer_deliveries
+from dagster_project.ingest.errors import RawFileError
+from dagster_project.ingest.officer_loader import load_officer_deliveries
+from dagster_project.ingest.pseudonyms import officer_key, officer_keys, officer_secret
+from dagster_project.ingest.sources import OFFICER_SOURCES
+
+FIXTURE = Path(__file__).parent / "fixtures" / "officers"
+DELIVERY = "officers/bihar_2026-03-31"
+PASSWORD = "Fixture@2026"
+LOADED_AT = dt.datetime(2026, 4, 2, 9, 0)
+# Every personal value in the fixture: the scan must find none of them in the warehouse.
+PERSONAL_VALUES = (
+    "Zorawar",
+    "Quillfeather",
+    "Ottoline",
+    "Brackenridge",
+    "Barnaby",
+    "Thistlewick",
+    "Philippa",
+    "Marchbanks",
+    "Cuthbert",
+    "Pennyworth",
+    "Henrietta",
+    "Gallowglass",
+    "Leopold",
+    "Fairweather",
+    "Mystery Person",
+    "Marigold",
+    "Ashcombe",
+    "fixture.invalid",
+    "FIXTURE.INVALID",
+    "98123",
+    "9812300",
+    "EMPQX",
+    "EXTSYS",
+    "CERTQX",
+)
+LINEAGE_NAMING_THE_FILE = ("source_file", "source_member", "loaded_at")
+
+
+def officer_raw(tmp_path: Path) -> Path:
+    """A raw folder holding only the fixture delivery as bare CSVs."""
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURE, raw, ignore=shutil.ignore_patterns("README.md"))
+    return raw
+
+
+def zip_delivery(raw: Path, password: str | None = PASSWORD, name: str = "reports.zip") -> Path:
+    """Replace the delivery's CSVs by one reports.zip made with the real zip command."""
+    folder = raw / DELIVERY
+    csvs = sorted(p.name for p in folder.glob("*.csv"))
+    target = folder / name
+    command = ["zip", "-q", "-X"] + (["-P", password] if password else []) + [str(target), *csvs]
+    subprocess.run(command, cwd=folder, check=True)
+    for csv_name in csvs:
+        (folder / csv_name).unlink()
+    return target
+
+
+def load(raw: Path, warehouse: Path, key_file: Path, password: str | None = PASSWORD):
+    with duckdb.connect(str(warehouse)) as con:
+        return load_officer_deliveries(
+            con,
+            officer_deliveries(raw),
+            password=password,
+            key_file=key_file,
+            loaded_at=LOADED_AT,
+        )
+
+
+def table_rows(warehouse: Path, table: str, exclude: tuple[str, ...] = ()) -> list[tuple]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        columns = [r[0] for r in con.execute(f"describe raw.{table}").fetchall()]
+        kept = ", ".join(c for c in columns if c not in exclude)
+        return con.execute(f"select {kept} from raw.{table} order by all").fetchall()
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    return tmp_path / "secrets" / "officer_key.secret"
+
+
+@pytest.mark.unit
+def test_the_secret_is_created_once_readable_by_its_owner_only(key_file):
+    secret = officer_secret(key_file)
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert officer_secret(key_file) == secret
+    assert len(secret) == 32
+
+
+@pytest.mark.unit
+def test_keys_normalise_e_mails_and_fall_back_to_employee_id_then_phone():
+    import pyarrow as pa
+
+    secret = b"k" * 32
+    columns = {
+        "email": pa.chunked_array([["a.b@x.in", " A.B@X.IN ", "", None, None]]),
+        "employee_id": pa.chunked_array([["E1", None, " E2 ", "", None]]),
+        "phone": pa.chunked_array([[None, None, "1", "+91 98765-43210", ""]]),
+    }
+    keys, bases = officer_keys(columns, secret)
+    assert keys[0].as_py() == keys[1].as_py() == officer_key("email", "a.b@x.in", secret)
+    assert keys[2].as_py() == officer_key("employee_id", "E2", secret)
+    assert keys[3].as_py() == officer_key("phone", "9876543210", secret)
+    assert keys[4].as_py() is None
+    assert bases.to_pylist() == ["email", "email", "employee_id", "phone", None]
+    other, _ = officer_keys(columns, b"o" * 32)
+    assert other[0].as_py() != keys[0].as_py()
+
+
+@pytest.mark.unit
+def test_the_fixture_loads_with_every_row_accounted_for(tmp_path, key_file):
+    raw = officer_raw(tmp_path)
+    outcome = load(raw, tmp_path / "w.duckdb", key_file)
+    by_file = {load.source_file: load for load in outcome.loads}
+    users = by_file[f"{DELIVERY}/user-report.csv"]
+    assert (users.rows_read, users.rows_loaded, users.rows_quarantined) == (7, 5, 2)
+    enrolments = by_file[f"{DELIVERY}/user-enrollment-report.csv"]
+    assert (enrolments.rows_read, enrolments.rows_loaded, enrolments.rows_quarantined) == (7, 4, 3)
+    bands = by_file["reference/officer_bands.csv"]
+    assert (bands.rows_read, bands.rows_loaded, bands.rows_quarantined) == (4, 3, 1)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        reasons = dict(
+            con.execute(
+                "select source_row, reason from raw.quarantine "
+                "where source_file = ? order by source_row",
+                [f"{DELIVERY}/user-enrollment-report.csv"],
+            ).fetchall()
+        )
+        counted = con.execute(
+            "select rows_read, rows_loaded + rows_quarantined from raw.file_loads"
+        ).fetchall()
+    assert reasons[7] == "no e-mail, employee id or phone to identify the officer"
+    assert "'the 40th of March' is not a time" in reasons[8]
+    assert all(read == kept for read, kept in counted)
+
+
+@pytest.mark.unit
+def test_upper_case_e_mail_duplicates_get_the_same_key(tmp_path, key_file):
+    load(officer_raw(tmp_path), tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        keys = con.execute(
+            "select distinct officer_key from raw.officer_enrolments where source_row in (2, 3)"
+        ).fetchall()
+        in_users = con.execute(
+            "select count(*) from raw.officer_users where officer_key = ?", [keys[0][0]]
+        ).fetchall()[0][0]
+    assert len(keys) == 1
+    assert keys[0][0] == officer_key(
+        "email", "zorawar.quillfeather@fixture.invalid", officer_secret(key_file)
+    )
+    assert in_users == 1
+
+
+@pytest.mark.unit
+def test_timestamps_are_typed_as_printed_in_ist(tmp_path, key_file):
+    load(officer_raw(tmp_path), tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        row = con.execute(
+            "select report_last_generated_on, completed_on, last_published_on "
+            "from raw.officer_enrolments where source_row = 2"
+        ).fetchall()[0]
+    assert row == (
+        dt.datetime(2026, 4, 2, 6, 30, 12),
+        dt.datetime(2026, 3, 20, 17, 23),
+        dt.datetime(2025, 11, 1),
+    )
+
+
+@pytest.mark.unit
+def test_a_password_protected_zip_gives_the_same_raw_tables_as_the_csvs(tmp_path, key_file):
+    csv_raw = officer_raw(tmp_path / "csv")
+    zip_raw = officer_raw(tmp_path / "zip")
+    zip_delivery(zip_raw)
+    load(csv_raw, tmp_path / "csv.duckdb", key_file)
+    outcome = load(zip_raw, tmp_path / "zip.duckdb", key_file)
+    assert f"{DELIVERY}/reports.zip/user-enrollment-report.csv" in {
+        load.source_file for load in outcome.loads
+    }
+    for source in OFFICER_SOURCES:
+        from_csv = table_rows(tmp_path / "csv.duckdb", source.name, LINEAGE_NAMING_THE_FILE)
+        from_zip = table_rows(tmp_path / "zip.duckdb", source.name, LINEAGE_NAMING_THE_FILE)
+        assert from_csv == from_zip, source.name
+        assert from_csv, source.name
+    with duckdb.connect(str(tmp_path / "zip.duckdb"), read_only=True) as con:
+        lineage = con.execute(
+            "select distinct source_file, source_member from raw.officer_users"
+        ).fetchall()
+    assert lineage == [(f"{DELIVERY}/reports.zip", "user-report.csv")]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("password", [None, "not-the-password"])
+def test_a_zip_without_its_password_is_refused_naming_it(tmp_path, key_file, password):
+    raw = officer_raw(tmp_path)
+    zip_delivery(raw)
+    warehouse = tmp_path / "w.duckdb"
+    with pytest.raises(RawFileError) as refused:
+        load(raw, warehouse, key_file, password=password)
+    message = str(refused.value)
+    assert message.startswith(f"{DELIVERY}/reports.zip: ")
+    assert "IGOT_REPORTS_ZIP_PASSWORD" in message
+    assert PASSWORD not in message
+    for source in OFFICER_SOURCES:
+        assert table_rows(warehouse, source.name) == []
+
+
+@pytest.mark.unit
+def test_re_runs_skip_an_unchanged_delivery_and_a_corrected_one_replaces_its_date(
+    tmp_path, key_file
+):
+    raw = officer_raw(tmp_path)
+    warehouse = tmp_path / "w.duckdb"
+    earlier = raw / "officers" / "bihar_2026-03-24"
+    shutil.copytree(raw / DELIVERY, earlier)
+    load(raw, warehouse, key_file)
+    again = load(raw, warehouse, key_file)
+    assert sorted(again.unchanged_units) == sorted(
+        [DELIVERY, "officers/bihar_2026-03-24", "reference/officer_bands.csv"]
+    )
+    # The corrected download comes as a ZIP under a new name; the CSVs are gone.
+    user_report = (raw / DELIVERY / "user-report.csv").read_text(encoding="utf-8")
+    (raw / DELIVERY / "user-report.csv").write_text(
+        "\n".join(user_report.splitlines()[:3]) + "\n", encoding="utf-8"
+    )
+    zip_delivery(raw, name="reports (1).zip")
+    load(raw, warehouse, key_file)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        per_date = con.execute(
+            "select report_date::varchar, count(*), min(source_file) from raw.officer_users "
+            "group by all order by 1"
+        ).fetchall()
+        stale = con.execute(
+            "select count(*) from raw.file_loads where source_file like ?",
+            [f"{DELIVERY}/%.csv"],
+        ).fetchall()[0][0]
+    assert per_date == [
+        ("2026-03-24", 5, "officers/bihar_2026-03-24/user-report.csv"),
+        ("2026-03-31", 2, f"{DELIVERY}/reports (1).zip"),
+    ]
+    assert stale == 4  # the four members of the ZIP; the bare CSVs' loads were replaced
+
+
+@pytest.mark.unit
+def test_files_are_recognised_by_header_and_other_reports_are_ignored(tmp_path, key_file):
+    raw = officer_raw(tmp_path)
+    folder = raw / DELIVERY
+    (folder / "user-report.csv").rename(folder / "Officers of WRD (2).csv")
+    (folder / "course-feedback.csv").write_text("Course,Likes\nX,3\n", encoding="utf-8")
+    zip_delivery(raw)
+    outcome = load(raw, tmp_path / "w.duckdb", key_file)
+    assert outcome.ignored == [f"{DELIVERY}/reports.zip/course-feedback.csv"]
+    assert len(table_rows(tmp_path / "w.duckdb", "officer_users")) == 5
+
+
+@pytest.mark.unit
+def test_blank_lines_and_ragged_rows_keep_their_line_numbers_and_no_cells(tmp_path, key_file):
+    raw = officer_raw(tmp_path)
+    path = raw / DELIVERY / "user-enrollment-report.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # A blank line after row 2, and an unquoted comma in row 4's name shifting every cell.
+    lines.insert(2, "")
+    lines[4] = lines[4].replace("Ottoline Brackenridge", "Brackenridge, Ottoline", 1)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load(raw, tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        loaded = con.execute("select source_row from raw.officer_enrolments order by 1").fetchall()
+        ragged = con.execute(
+            "select raw_cells::varchar, reason from raw.quarantine where source_row = 5 "
+            "and source_file like '%enrollment%'"
+        ).fetchall()
+    assert [row for (row,) in loaded] == [2, 4, 6]
+    assert ragged == [
+        (
+            "{}",
+            "34 cells where 33 were expected (its cells are not kept: a shifted cell may hold "
+            "personal data)",
+        )
+    ]
+
+
+@pytest.mark.unit
+def test_no_personal_value_reaches_any_raw_table_or_quarantine(tmp_path, key_file):
+    raw = officer_raw(tmp_path)
+    zip_delivery(raw)
+    warehouse = tmp_path / "w.duckdb"
+    load(raw, warehouse, key_file)
+    assert personal_values_in_warehouse(warehouse) == []
+    # The scan itself finds a value that did get in.
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute("create view main.leak as select 'Ottoline Brackenridge' as who")
+    assert personal_values_in_warehouse(warehouse) == ["main.leak: Ottoline Brackenridge"]
+
+
+def personal_values_in_warehouse(warehouse: Path) -> list[str]:
+    """Every table and view with a cell (of any column, as text) holding a fixture person's value.
+
+    One query per relation: its cells joined into one text per row, searched for any value.
+    """
+    import re
+
+    pattern = "|".join(re.escape(value) for value in PERSONAL_VALUES)
+    found = []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        relations = con.execute(
+            "select table_schema, table_name from information_schema.tables"
+        ).fetchall()
+        for schema, table in relations:
+            columns = con.execute(
+                "select column_name from information_schema.columns "
+                "where table_schema = ? and table_name = ?",
+                [schema, table],
+            ).fetchall()
+            cells = ", ".join(
+                f"coalesce(cast(\"{column}\" as varchar), '')" for (column,) in columns
+            )
+            hits = con.execute(
+                f"select row_text from (select concat_ws(chr(31), {cells}) as row_text "
+                f'from "{schema}"."{table}") where regexp_matches(row_text, ?) limit 3',
+                [pattern],
+            ).fetchall()
+            found += [f"{schema}.{table}: {row}" for (row,) in hits]
+    return found
+
+
+def personal_values_in_files(folder: Path) -> list[str]:
+    """Every file under a folder (logs, Dagster storage, GX results, Data Docs) holding one."""
+    found = []
+    for path in folder.rglob("*"):
+        if not path.is_file() or path.suffix == ".duckdb":
+            continue
+        data = path.read_bytes()
+        found += [f"{path}: {v}" for v in PERSONAL_VALUES if v.encode() in data]
+    return found
+
+
+@pytest.mark.pipeline
+def test_the_pipeline_keeps_every_personal_value_out_of_the_warehouse_and_its_files(
+    tmp_path, raw_copy, key_file, monkeypatch
+):
+    import dagster as dg
+
+    from tests.conftest import materialize_into
+
+    shutil.copytree(FIXTURE, raw_copy, dirs_exist_ok=True)
+    (raw_copy / "README.md").unlink(missing_ok=True)
+    zip_delivery(raw_copy)
+    monkeypatch.setenv("IGOT_REPORTS_ZIP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("IGOT_OFFICER_KEY_FILE", str(key_file))
+    home = tmp_path / "warehouse" / ".dagster"
+    home.mkdir(parents=True)
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    warehouse = tmp_path / "warehouse" / "igot.duckdb"
+    with dg.DagsterInstance.get() as instance:
+        monkeypatch.setattr(dg, "materialize", _with_instance(dg.materialize, instance))
+        result = materialize_into(raw_copy, warehouse)
+        logged = "\n".join(str(event) for event in result.all_events)
+    assert result.success
+    assert table_rows(warehouse, "officer_enrolments")
+    assert personal_values_in_warehouse(warehouse) == []
+    assert personal_values_in_files(tmp_path / "warehouse") == []
+    assert [v for v in PERSONAL_VALUES if v in logged] == []
+    assert (tmp_path / "warehouse" / "data_docs").is_dir()
+
+
+def _with_instance(materialize, instance):
+    def with_instance(*args, **kwargs):
+        return materialize(*args, instance=instance, **kwargs)
+
+    return with_instance
+
+
+@pytest.mark.pipeline
+def test_a_zip_without_its_password_fails_the_run_and_publishes_nothing(
+    tmp_path, raw_copy, key_file, monkeypatch
+):
+    from tests.conftest import materialize_into
+
+    shutil.copytree(FIXTURE, raw_copy, dirs_exist_ok=True)
+    (raw_copy / "README.md").unlink(missing_ok=True)
+    zip_delivery(raw_copy)
+    monkeypatch.delenv("IGOT_REPORTS_ZIP_PASSWORD", raising=False)
+    monkeypatch.setenv("IGOT_OFFICER_KEY_FILE", str(key_file))
+    warehouse = tmp_path / "igot.duckdb"
+    result = materialize_into(raw_copy, warehouse, with_dbt=False, with_quality=False)
+    assert not result.success
+    failures = [
+        event.event_specific_data.error.message
+        for event in result.all_events
+        if event.is_step_failure
+    ]
+    assert any(
+        f"{DELIVERY}/reports.zip: is a password-protected ZIP" in message
+        and "IGOT_REPORTS_ZIP_PASSWORD" in message
+        for message in failures
+    ), failures
+    assert not warehouse.exists()
+
+
+@pytest.mark.unit
+def test_officer_files_start_the_officer_load_and_stay_out_of_the_other_sources(tmp_path):
+    from dagster_project.ingest.discovery import classify, discover
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
+    assert classify(zipped, raw).source.name == "officer_users"
+    assert classify(raw / "reference" / "officer_bands.csv", raw).source.name == "officer_bands"
+    assert discover(raw) == {}
+    misplaced = raw / "officers" / "bihar-march" / "reports.zip"
+    misplaced.parent.mkdir()
+    misplaced.write_bytes(zipped.read_bytes())
+    with pytest.raises(RawFileError, match="is not named <state>_<YYYY-MM-DD>"):
+        officer_deliveries(raw)
+
+
+@pytest.mark.unit
+def test_the_zip_itself_is_remembered_so_an_unchanged_delivery_needs_no_run(tmp_path, key_file):
+    import hashlib
+
+    from dagster_project.ingest.officer_loader import delivered_officer_files
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
+    load(raw, tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        remembered = delivered_officer_files(con)
+    assert remembered[f"{DELIVERY}/reports.zip"] == hashlib.sha256(zipped.read_bytes()).hexdigest()
