@@ -12,7 +12,8 @@ recommendations as (
 keyed as (
 
     select
-        *,
+        -- its own course_name_key (name_key) ignores punctuation too: too loose for matching
+        * exclude (course_name_key),
         {{ course_key('course_name') }} as course_name_key,
         {{ course_key('provider') }} as provider_key
     from recommendations
