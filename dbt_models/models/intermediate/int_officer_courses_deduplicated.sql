@@ -48,6 +48,6 @@ inner join officers
         and enrolments.officer_key = officers.officer_key
 inner join courses
     on
-        enrolments.content_name_key = courses.course_name_key
-        and enrolments.content_provider_key = courses.provider_key
+        {{ course_key('enrolments.content_name') }} = courses.course_name_key
+        and {{ course_key('enrolments.content_provider') }} = courses.provider_key
 group by all

@@ -169,7 +169,9 @@ enrolment_rows as (
 
     select
         states.state,
-        enrolments.*
+        enrolments.*,
+        {{ course_key('enrolments.content_name') }} as content_name_key,
+        {{ course_key('enrolments.content_provider') }} as content_provider_key
     from enrolments
     inner join states
         on enrolments.state_slug = states.state_slug

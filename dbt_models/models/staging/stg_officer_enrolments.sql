@@ -19,8 +19,6 @@ renamed as (
         nullif(trim(department), '') as department_as_reported,
         nullif(trim(content_provider), '') as content_provider,
         nullif(trim(content_name), '') as content_name,
-        {{ course_key('content_name') }} as content_name_key,
-        {{ course_key('content_provider') }} as content_provider_key,
         nullif(trim(content_type), '') as content_type,
         enrolled_on,
         -- 'Completed', 'in progress', 'NOT_STARTED' -> completed, in-progress, not-started
