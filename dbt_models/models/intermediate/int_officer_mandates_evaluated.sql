@@ -112,20 +112,20 @@ domain_counts as (
         officer_domains.domain,
         officer_domains.min_courses,
         count(officer_courses.course_name_key)
-            filter (where officer_courses.completed_on < officer_domains.due_before)
+        filter (where officer_courses.completed_on < officer_domains.due_before)
             as on_time,
         count(officer_courses.course_name_key)
-            filter (where officer_courses.completed_on >= officer_domains.due_before)
+        filter (where officer_courses.completed_on >= officer_domains.due_before)
             as late,
         count(officer_courses.course_name_key)
-            filter (where officer_courses.is_completed and officer_courses.completed_on is null)
+        filter (where officer_courses.is_completed and officer_courses.completed_on is null)
             as undated,
         count(officer_courses.course_name_key) filter (where officer_courses.is_started)
             as started,
         count(officer_courses.course_name_key) as enrolled,
         list_sort(
             list(officer_courses.completed_on)
-                filter (where officer_courses.completed_on < officer_domains.due_before)
+            filter (where officer_courses.completed_on < officer_domains.due_before)
         ) as on_time_dates
     from officer_domains
     left join officer_courses
@@ -196,7 +196,12 @@ evaluated as (
 
     select
         officer_mandates.*,
-        mandate_counts.* exclude (state, report_date, officer_key, mandate_id),
+        mandate_counts.* exclude (
+            mandate_counts.state,
+            mandate_counts.report_date,
+            mandate_counts.officer_key,
+            mandate_counts.mandate_id
+        ),
         case officer_mandates.counting
             when 'total' then mandate_counts.counting_completions >= officer_mandates.min_courses
             else mandate_counts.meets_each_domain
@@ -216,36 +221,59 @@ evaluated as (
             and officer_mandates.officer_key = mandate_counts.officer_key
             and officer_mandates.mandate_id = mandate_counts.mandate_id
 
+),
+
+classified as (
+
+    select
+        evaluated.state,
+        evaluated.state_slug,
+        evaluated.report_date,
+        evaluated.officer_key,
+        evaluated.designation,
+        evaluated.mdo_name,
+        evaluated.group_name,
+        evaluated.department,
+        evaluated.denominator_source,
+        evaluated.mandate_id,
+        evaluated.min_courses,
+        evaluated.counting,
+        evaluated.due_date,
+        evaluated.counting_ai_completions,
+        evaluated.counting_cybersecurity_completions,
+        evaluated.counting_completions,
+        evaluated.late_completions,
+        evaluated.undated_completions,
+        evaluated.courses_started,
+        evaluated.courses_enrolled,
+        evaluated.compliant,
+        case
+            when not evaluated.compliant then null
+            when evaluated.counting = 'total' then cast(evaluated.total_met_on as date)
+            else cast(evaluated.each_domain_met_on as date)
+        end as compliant_on,
+        case
+            when evaluated.compliant then 'compliant'
+            when evaluated.compliant_counting_late then 'completed_late'
+            when evaluated.courses_started > 0 then 'in_progress'
+            else 'not_started'
+        end as status,
+        coalesce(bands.experience_band, bands.band_as_delivered, 'unknown') as band,
+        bands.experience_band is not null as is_band_known,
+        case
+            when bands.experience_band is not null
+                then coalesce(band_courses.courses_on_band_list, 0)
+        end as courses_on_band_list
+    from evaluated
+    left join bands
+        on evaluated.officer_key = bands.officer_key
+    left join band_courses
+        on
+            evaluated.state = band_courses.state
+            and evaluated.report_date = band_courses.report_date
+            and evaluated.officer_key = band_courses.officer_key
+            and evaluated.mandate_id = band_courses.mandate_id
+
 )
 
-select
-    evaluated.* exclude (
-        domains, due_before, meets_each_domain, meets_each_domain_counting_late,
-        each_domain_met_on, total_met_on, compliant_counting_late
-    ),
-    case
-        when not evaluated.compliant then null
-        when evaluated.counting = 'total' then cast(evaluated.total_met_on as date)
-        else cast(evaluated.each_domain_met_on as date)
-    end as compliant_on,
-    case
-        when evaluated.compliant then 'compliant'
-        when evaluated.compliant_counting_late then 'completed_late'
-        when evaluated.courses_started > 0 then 'in_progress'
-        else 'not_started'
-    end as status,
-    coalesce(bands.experience_band, bands.band_as_delivered, 'unknown') as band,
-    bands.experience_band is not null as is_band_known,
-    case
-        when bands.experience_band is not null
-            then coalesce(band_courses.courses_on_band_list, 0)
-    end as courses_on_band_list
-from evaluated
-left join bands
-    on evaluated.officer_key = bands.officer_key
-left join band_courses
-    on
-        evaluated.state = band_courses.state
-        and evaluated.report_date = band_courses.report_date
-        and evaluated.officer_key = band_courses.officer_key
-        and evaluated.mandate_id = band_courses.mandate_id
+select * from classified

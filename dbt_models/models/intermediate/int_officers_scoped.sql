@@ -140,10 +140,15 @@ mdo_snapshot_for_date as (
         report_dates.state,
         report_dates.report_date,
         coalesce(
-            max(mdo_rows.snapshot_date) filter (where mdo_rows.snapshot_date <= report_dates.report_date),
+            max(mdo_rows.snapshot_date) filter (
+                where mdo_rows.snapshot_date <= report_dates.report_date
+            ),
             min(mdo_rows.snapshot_date)
         ) as mdo_snapshot_date
-    from (select distinct state, report_date from with_keys) as report_dates
+    from (select distinct
+        state,
+        report_date
+    from with_keys) as report_dates
     inner join mdo_rows
         on report_dates.state = mdo_rows.state
     group by report_dates.state, report_dates.report_date

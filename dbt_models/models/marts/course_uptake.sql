@@ -74,12 +74,12 @@ counted as (
         grid.due_date,
         count(officer_courses.officer_key) as enrolled,
         count(officer_courses.officer_key)
-            filter (where officer_courses.completed_on < coalesce(grid.due_before, 'infinity'))
+        filter (where officer_courses.completed_on < coalesce(grid.due_before, 'infinity'))
             as completed_by_due_date,
         count(officer_courses.officer_key)
-            filter (where officer_courses.completed_on >= grid.due_before) as completed_late,
+        filter (where officer_courses.completed_on >= grid.due_before) as completed_late,
         count(officer_courses.officer_key)
-            filter (where officer_courses.is_completed and officer_courses.completed_on is null)
+        filter (where officer_courses.is_completed and officer_courses.completed_on is null)
             as completed_undated,
         median(
             date_diff('day', officer_courses.enrolled_on, officer_courses.completed_on)

@@ -132,7 +132,10 @@ onboarded_mismatch as (
         officers,
         source_file,
         cast(null as bigint) as source_row,
-        'The MDO report of ' || mdo_snapshot_date || ' says ' || coalesce(onboarded::varchar, 'nothing')
+        'The MDO report of '
+        || mdo_snapshot_date
+        || ' says '
+        || coalesce(cast(onboarded as varchar), 'nothing')
         || ' onboarded for MDO ''' || mdo_name || '''; the user report of ' || report_date
         || ' lists ' || officers || ' officer(s)' as evidence
     from mdo_findings
@@ -222,7 +225,8 @@ unmatched_content as (
             as content_provider,
         any_value(enrolment_rows.source_file order by enrolment_rows.source_row) as source_file,
         count(distinct enrolment_rows.officer_key) as officers,
-        ' ' || trim(regexp_replace(enrolment_rows.content_name_key, '[^\p{L}\p{M}\p{N}]+', ' ', 'g'))
+        ' '
+        || trim(regexp_replace(enrolment_rows.content_name_key, '[^\p{L}\p{M}\p{N}]+', ' ', 'g'))
         || ' ' as padded_words
     from enrolment_rows
     anti join courses
@@ -303,7 +307,11 @@ findings as (
 )
 
 select
-    md5(concat_ws('|', findings.state, findings.report_date, findings.issue_type, findings.finding_key))
+    md5(
+        concat_ws(
+            '|', findings.state, findings.report_date, findings.issue_type, findings.finding_key
+        )
+    )
         as finding_id,
     findings.state,
     findings.report_date,
