@@ -469,4 +469,4 @@ def test_shipped_warehouse_has_the_officer_marts_empty(shipped_warehouse):
             "marts.data_quality_issues",
             "snapshots.officer_status_history",
         ):
-            assert con.sql(f"select count(*) from {table}").fetchone() == (0,), table
+            assert con.sql(f"select count(*) from {table}").fetchall() == [(0,)], table
