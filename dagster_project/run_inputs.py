@@ -30,6 +30,7 @@ CODE_GLOBS = (
     "dbt_models/models/**/*",
     "dbt_models/macros/**/*",
     "dbt_models/seeds/**/*",
+    "dbt_models/snapshots/**/*",
     "dbt_models/tests/**/*",
     "expectations/**/*.py",
     "expectations/suites/*.json",

@@ -238,3 +238,22 @@ def test_many_files_in_one_scan_keep_their_own_rows(tmp_path):
         "select as_of_date::varchar, onboarded, source_row from raw.mdo_report order by 1"
     ).fetchall()
     assert rows == [("2026-01-31", 5, 2), ("2026-02-28", 7, 2)]
+
+
+def test_a_mandates_file_without_scope_columns_still_loads(tmp_path):
+    """Mandates written before officer-level tracking lack Applies To State, Applies To
+    Department and Counting: they load, with the three left blank (dbt reads blank Counting as
+    per_domain)."""
+    from dagster_project.ingest.sources import MANDATES
+
+    raw = tmp_path / "raw"
+    write(
+        raw / "reference" / "mandates.csv",
+        "Mandate Id,Issued By,Letter Reference,Letter Date,Audience,Ask,Domains,Min Courses,"
+        "Due Date\nm1,KB,DO,2026-01-20,All,One of each,AI;Cybersecurity,1,2026-03-31\n",
+    )
+    con = duckdb.connect()
+    load_source(con, MANDATES, discover(raw)["mandates"], dt.datetime(2026, 2, 1))
+    assert con.sql(
+        "select mandate_id, applies_to_state, applies_to_department, counting from raw.mandates"
+    ).fetchall() == [("m1", None, None, None)]

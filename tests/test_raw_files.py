@@ -55,7 +55,7 @@ RAGGED_MDOS = [
         (
             MANDATES,
             "Mandate Id,Issued By,Letter Reference,Letter Date,Audience,Ask,Domains,"
-            "Min Courses,Due Date",
+            "Min Courses,Due Date,Applies To State,Applies To Department,Counting",
             2,
         ),
     ],
@@ -316,3 +316,19 @@ def test_mandates(mandate_id, letter_date, domains, min_courses, due_date):
     assert row["Min Courses"] == min_courses
     assert row["Due Date"] == due_date
     assert row["Ask"]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    ("mandate_id", "state", "department", "counting"),
+    [
+        ("kb-2026-01-20-ai-cyber", "", "", "per_domain"),
+        ("wrd-bihar-2026-02-25", "Bihar", "Water Resources Department", "total"),
+    ],
+)
+def test_mandate_scope(mandate_id, state, department, counting):
+    """Whom each ask binds and how it counts, as the two letters say."""
+    row = {r["Mandate Id"]: r for r in read_dicts(MANDATES)}[mandate_id]
+    assert row["Applies To State"] == state
+    assert row["Applies To Department"] == department
+    assert row["Counting"] == counting

@@ -240,6 +240,12 @@ MANDATES = Source(
         Column("domains", "Domains"),
         Column("min_courses", "Min Courses", "integer"),
         Column("due_date", "Due Date", "date", not_blank=True),
+        # Whom a mandate binds and how its courses count (officer-level tracking). Optional,
+        # so a mandates file written before them still loads: blank applies to every state and
+        # department, and dbt reads a blank Counting as per_domain.
+        Column("applies_to_state", "Applies To State", required=False),
+        Column("applies_to_department", "Applies To Department", required=False),
+        Column("counting", "Counting", aliases=("Counting Rule",), required=False),
     ),
 )
 
