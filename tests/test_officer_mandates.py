@@ -1,7 +1,7 @@
 """Officer-level mandate tracking, end to end in dbt, against a hand-computed fixture.
 
-The officer raw tables are the loader's (OFFICER_RAW_TABLES: every column, lineage included);
-here they are written directly as rows, as the loader would after pseudonymisation, into a
+The officer raw tables are created by the loader's own `ensure_officer_tables`; here they are
+written directly as rows, as the loader would after pseudonymisation, into a
 warehouse loaded from the shipped raw/ files, and `dbt build` runs on it. Every expected count
 below is worked out by hand from the rows in this file, never read back from the models.
 
@@ -16,51 +16,11 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import run_dbt
+from support import SHIPPED_RAW, run_dbt
 
 pytestmark = pytest.mark.pipeline
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-RAW = REPO_ROOT / "raw"
-
-LINEAGE = (
-    "source_file varchar, source_member varchar, file_sha256 varchar, source_row bigint, "
-    "loaded_at timestamp, extra_columns json"
-)
-OFFICER = "state varchar, report_date date, officer_key varchar, key_basis varchar"
-# The raw tables exactly as OFFICER_RAW_TABLES.md fixes them.
-RAW_TABLES = {
-    "officer_users": (
-        "designation varchar, mdo_name varchar, group_name varchar, tag varchar, "
-        "ministry varchar, department varchar, organization varchar, "
-        "user_registration_date timestamp, cadre varchar, civil_service_type varchar, "
-        "civil_services varchar, cadre_batch varchar, is_from_organised_service varchar, "
-        "roles varchar, gender varchar, category varchar, external_system varchar, "
-        "mdo_created_on timestamp, profile_status varchar, weekly_claps bigint, "
-        "karma_points bigint, event_enrolments bigint, event_completions bigint, "
-        "event_learning_hours double, course_enrolments bigint, course_completions bigint, "
-        "course_learning_hours double, total_enrolments bigint, total_completions bigint, "
-        "total_learning_hours double, report_last_generated_on timestamp, "
-        f"{OFFICER}, {LINEAGE}"
-    ),
-    "officer_enrolments": (
-        "designation varchar, mdo_name varchar, group_name varchar, tag varchar, "
-        "ministry varchar, department varchar, organization varchar, "
-        "content_provider varchar, content_name varchar, content_type varchar, "
-        "content_duration varchar, batch_id varchar, batch_name varchar, "
-        "batch_start_date timestamp, batch_end_date timestamp, enrolled_on timestamp, "
-        "status varchar, content_progress_percentage double, last_published_on timestamp, "
-        "content_retired_on timestamp, completed_on timestamp, certificate_generated varchar, "
-        "user_rating double, gender varchar, category varchar, external_system varchar, "
-        "report_last_generated_on timestamp, live_cbp_plan_mandate varchar, "
-        f"{OFFICER}, {LINEAGE}"
-    ),
-    "officer_bands": (
-        "officer_key varchar, key_basis varchar, band varchar, source_file varchar, "
-        "source_member varchar, file_sha256 varchar, source_row bigint, loaded_at timestamp, "
-        "extra_columns json"
-    ),
-}
+RAW = SHIPPED_RAW
 
 WRD = "Water Resources Department, Bihar"  # as the MDO report prints it, MDO and department
 FINANCE = "Finance Department Bihar"
@@ -140,13 +100,6 @@ ENROLMENTS = [
 # The delivered bands: W1's label in lower case, F1's written '0-9 Years' (Annexure-3 prints
 # '0 - 9 Years'), W5's a label Annexure-3 does not have.
 BANDS = [("w1", "16 years and above"), ("f1", "0-9 Years"), ("w5", "Senior")]
-
-
-def create_raw_tables(con: duckdb.DuckDBPyConnection) -> None:
-    """The officer raw tables, empty, as the loader creates them on every run."""
-    con.execute("create schema if not exists raw")
-    for table, columns in RAW_TABLES.items():
-        con.execute(f"create or replace table raw.{table} ({columns})")
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
@@ -265,7 +218,9 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
     fixture, and after a later report (2026-04-10) in which only W3 changed."""
     from dagster_project.ingest.discovery import discover
     from dagster_project.ingest.loader import load_source
+    from dagster_project.ingest.officer_loader import ensure_officer_tables
     from dagster_project.ingest.sources import SOURCES
+    from dagster_project.run_log import ensure_run_log
 
     root = tmp_path_factory.mktemp("officer_mandates")
     warehouse, target = root / "igot.duckdb", root / "target"
@@ -273,7 +228,8 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
         found = discover(RAW)
         for source in SOURCES:
             load_source(con, source, found.get(source.name, []), dt.datetime.now())
-        create_raw_tables(con)
+        ensure_run_log(con)  # as the pipeline does before dbt: the source of pipeline_runs
+        ensure_officer_tables(con)  # the loader's own officer tables, empty
     build(warehouse, target)
     empty = read_marts(warehouse)
 
