@@ -354,8 +354,7 @@ def test_the_pipeline_keeps_every_personal_value_out_of_the_warehouse_and_its_fi
     tmp_path, raw_copy, key_file, monkeypatch
 ):
     import dagster as dg
-
-    from tests.conftest import materialize_into
+    from support import materialize_into
 
     shutil.copytree(FIXTURE, raw_copy, dirs_exist_ok=True)
     (raw_copy / "README.md").unlink(missing_ok=True)
@@ -389,7 +388,7 @@ def _with_instance(materialize, instance):
 def test_a_zip_without_its_password_fails_the_run_and_publishes_nothing(
     tmp_path, raw_copy, key_file, monkeypatch
 ):
-    from tests.conftest import materialize_into
+    from support import materialize_into
 
     shutil.copytree(FIXTURE, raw_copy, dirs_exist_ok=True)
     (raw_copy / "README.md").unlink(missing_ok=True)
@@ -440,3 +439,41 @@ def test_the_zip_itself_is_remembered_so_an_unchanged_delivery_needs_no_run(tmp_
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
         remembered = delivered_officer_files(con)
     assert remembered[f"{DELIVERY}/reports.zip"] == hashlib.sha256(zipped.read_bytes()).hexdigest()
+
+
+def officer_marts(warehouse: Path) -> dict[str, list[tuple]]:
+    """The officer-level marts, without the columns that name the delivered file."""
+    queries = {
+        "mandate_compliance": "select * from marts.mandate_compliance",
+        "officer_mandate_status": "select * from marts.officer_mandate_status",
+        "course_uptake": "select * from marts.course_uptake",
+        "data_quality_issues": (
+            "select * exclude (finding_id, source_file, evidence) from marts.data_quality_issues"
+        ),
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {
+            mart: con.execute(f"{sql} order by all").fetchall() for mart, sql in queries.items()
+        }
+
+
+@pytest.mark.pipeline
+def test_csvs_and_the_same_delivery_as_a_zip_give_identical_marts(tmp_path, key_file, monkeypatch):
+    from support import SHIPPED_RAW, materialize_into
+
+    monkeypatch.setenv("IGOT_REPORTS_ZIP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("IGOT_OFFICER_KEY_FILE", str(key_file))
+    marts = {}
+    for form in ("csv", "zip"):
+        raw = tmp_path / form / "raw"
+        shutil.copytree(SHIPPED_RAW, raw)
+        shutil.copytree(FIXTURE, raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
+        if form == "zip":
+            zip_delivery(raw)
+        warehouse = tmp_path / form / "igot.duckdb"
+        result = materialize_into(raw, warehouse, with_quality=False)
+        assert result.success, f"the pipeline failed on the {form} delivery"
+        marts[form] = officer_marts(warehouse)
+    assert marts["csv"]["mandate_compliance"], "the fixture delivery reached no compliance row"
+    assert marts["csv"]["officer_mandate_status"]
+    assert marts["zip"] == marts["csv"]
