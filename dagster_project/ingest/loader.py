@@ -373,120 +373,189 @@ def _insert_rows(
 
 
 def _typed_rows_sql(source: Source, layout: HeaderMap, width: int, loaded_at: dt.datetime) -> str:
-    """One statement that numbers, types and judges every data row of the files of one header."""
-    is_total = (
-        " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
-        if source.total_row_labels
-        else "false"
+    """One statement that numbers, types and judges every data row of the files of one header.
+
+    It is a chain of named steps, each a CTE built by its own function below: the rows of the
+    delivered files, their cells by column, typed, judged, and the row as it is stored.
+    """
+    cells = [f"c{i}" for i in range(1, width + SPARE_CELLS + 1)]
+    steps = {
+        "first_rows": _first_rows_step(),
+        "data_rows": _data_rows_step(source, cells),
+        "cells_by_column": _cells_by_column_step(source, layout, width, cells),
+        "typed_cells": _typed_cells_step(source),
+        "judged": _judged_step(source, layout),
+    }
+    ctes = ",\n".join(f"{name} as (\n{_indent(sql, 4)}\n)" for name, sql in steps.items())
+    return (
+        "create temp table typed_rows as\nwith\n"
+        + ctes
+        + "\n"
+        + _stored_rows_select(source, layout, loaded_at, cells)
+        + "\n"
     )
+
+
+def _indent(sql: str, spaces: int) -> str:
+    return "\n".join(" " * spaces + line if line else line for line in sql.splitlines())
+
+
+def _list(items: list[str], spaces: int) -> str:
+    """Items of a select list, one per line; an item of several lines keeps its shape."""
+    return (",\n" + " " * spaces).join(_indent(item, spaces).lstrip() for item in items)
+
+
+def _first_rows_step() -> str:
+    """Where each file's rows start in the cells table, for numbering scanned rows."""
+    return f"""select
+    path,
+    min(rowid) as first_row_id
+from {CELLS_TABLE}
+group by path"""
+
+
+def _data_rows_step(source: Source, cells: list[str]) -> str:
+    """Every row read, with its file's values (state, date, ...) and its own row number."""
     file_values = [
         f"cast(delivered_files.{f.name} as {SQL_TYPES[f.kind]}) as {f.name}"
         for f in source.file_fields
     ]
-    cell_columns = [
+    columns = [
+        *file_values,
+        "delivered_files.source_file",
+        "delivered_files.file_sha256",
+        "delivered_files.header_row",
+        f"coalesce({CELLS_TABLE}.source_row, {CELLS_TABLE}.rowid - first_rows.first_row_id + 1)"
+        " as source_row",
+        f"{CELLS_TABLE}.used_cells",
+        f"{CELLS_TABLE}.raw_cells",
+        *(f"{CELLS_TABLE}.{cell}" for cell in cells),
+    ]
+    return f"""select
+    {_list(columns, 4)}
+from {CELLS_TABLE}
+inner join delivered_files
+    on {CELLS_TABLE}.path = delivered_files.path
+inner join first_rows
+    on {CELLS_TABLE}.path = first_rows.path"""
+
+
+def _filled(cell: str) -> str:
+    return f"trim(coalesce({cell}, '')) <> ''"
+
+
+def _used_cells(cells: list[str]) -> str:
+    """How many cells a row fills, up to its last filled one.
+
+    Cell by cell, so that for most rows the first filled cell ends the test: cheap on millions
+    of rows. Rows of the lenient reader bring their own count.
+    """
+    tests = [f"case when {_filled(cell)} then {i} else 0 end" for i, cell in enumerate(cells, 1)]
+    return "coalesce(used_cells, greatest(\n    " + _list(tests, 4) + "\n))"
+
+
+def _any_filled(cells: list[str]) -> str:
+    return "(\n    " + "\n    or ".join(_filled(cell) for cell in cells) + "\n)"
+
+
+def _cells_by_column_step(source: Source, layout: HeaderMap, width: int, cells: list[str]) -> str:
+    """Each of the source's columns as `c_<name>`, unknown columns as `x_<index>`, and the
+    reason a row has more cells than the header."""
+    by_column = [
         f"coalesce(c{layout.positions[c.name] + 1}, '') as c_{c.name}"
         if c.name in layout.positions
         else f"cast(null as varchar) as c_{c.name}"
         for c in source.columns
     ]
     extra_cells = [f"coalesce(c{index + 1}, '') as x_{index}" for index in layout.extras]
+    beyond_header = _indent(_any_filled(cells[width:]), 8).lstrip()
+    used = _indent(_used_cells(cells), 8).lstrip()
+    shape_reason = f"""case
+    when
+        used_cells > {width}
+        or used_cells is null and {beyond_header}
+        then {used} || ' cells where {width} were expected'
+end as shape_reason"""
+    return f"""select
+    *,
+    {_list([*by_column, *extra_cells], 4)},
+    {_indent(shape_reason, 4).lstrip()}
+from data_rows
+-- The header and rows above it are not data; wholly blank rows carry nothing.
+where
+    source_row > header_row
+    and (used_cells > 0 or used_cells is null and {_indent(_any_filled(cells), 4).lstrip()})"""
+
+
+def _typed_cells_step(source: Source) -> str:
+    """Each column's typed value, null where the cell is blank or unreadable."""
     typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.columns]
+    return f"""select
+    *,
+    {_list(typed, 4)}
+from cells_by_column"""
+
+
+def _total_row_test(source: Source) -> str:
+    """A printed total row: every label cell blank."""
+    if not source.total_row_labels:
+        return "false"
+    return " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
+
+
+def _judged_step(source: Source, layout: HeaderMap) -> str:
+    """Whether the row is a printed total, and every reason it cannot be loaded."""
+    is_total = _total_row_test(source)
     reasons = [
         reason_expression(c, f"c_{c.name}", c.name, layout.headers.get(c.name, c.header), is_total)
         for c in source.columns
     ]
-    extras = (
-        "json_object("
-        + ", ".join(f"{sql_literal(text)}, x_{index}" for index, text in layout.extras.items())
-        + ")"
-        if layout.extras
-        else "cast(null as json)"
-    )
-    scanned = width + SPARE_CELLS
-    cells = [f"c{i}" for i in range(1, scanned + 1)]
-    filled = [f"trim(coalesce({cell}, '')) <> ''" for cell in cells]
-    # Cell by cell, so that for most rows the first filled cell ends the test: cheap on
-    # millions of rows. Rows of the lenient reader bring their own count.
-    used = (
-        "coalesce(used_cells, greatest("
-        + ", ".join(f"case when {test} then {i} else 0 end" for i, test in enumerate(filled, 1))
-        + "))"
-    )
-    return f"""
-        create temp table typed_rows as
-        with first_rows as (
-            select
-                path,
-                min(rowid) as first_row_id
-            from {CELLS_TABLE}
-            group by path
-        ),
-        data_rows as (
-            select
-                {"".join(value + ", " for value in file_values)}
-                delivered_files.source_file,
-                delivered_files.file_sha256,
-                delivered_files.header_row,
-                coalesce(
-                    {CELLS_TABLE}.source_row, {CELLS_TABLE}.rowid - first_rows.first_row_id + 1
-                ) as source_row,
-                {CELLS_TABLE}.used_cells,
-                {CELLS_TABLE}.raw_cells,
-                {", ".join(f"{CELLS_TABLE}.{cell}" for cell in cells)}
-            from {CELLS_TABLE}
-            inner join delivered_files
-                on {CELLS_TABLE}.path = delivered_files.path
-            inner join first_rows
-                on {CELLS_TABLE}.path = first_rows.path
-        ),
-        cells_by_column as (
-            select
-                *,
-                {", ".join([*cell_columns, *extra_cells])},
-                case
-                    when
-                        used_cells > {width}
-                        or used_cells is null and ({" or ".join(filled[width:])})
-                        then {used} || ' cells where {width} were expected'
-                end as shape_reason
-            from data_rows
-            -- The header and rows above it are not data; wholly blank rows carry nothing.
-            where
-                source_row > header_row
-                and (used_cells > 0 or used_cells is null and ({" or ".join(filled)}))
-        ),
-        typed_cells as (
-            select
-                *,
-                {", ".join(typed)}
-            from cells_by_column
-        ),
-        judged as (
-            select
-                *,
-                {is_total} as is_total,
-                nullif(concat_ws('; ', shape_reason, {", ".join(reasons)}), '') as reason
-            from typed_cells
-        )
-        select
-            {", ".join([*(f.name for f in source.file_fields), *(c.name for c in source.columns)])},
-            {extras} as extra_columns,
-            source_file,
-            file_sha256,
-            source_row,
-            cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at,
-            is_total,
-            reason,
-            -- The row as read, for quarantined rows only: padding beyond its last cell dropped.
-            case
-                when reason is not null
-                    then coalesce(
-                        raw_cells,
-                        to_json(list_filter([{", ".join(cells)}], lambda c: c is not null))
-                    )
-            end as raw_cells
-        from judged
-    """
+    reasons = [reason for reason in reasons if reason != "null"]
+    return f"""select
+    *,
+    {is_total} as is_total,
+    nullif(concat_ws(
+        '; ',
+        shape_reason,
+        {_list(reasons, 8)}
+    ), '') as reason
+from typed_cells"""
+
+
+def _extra_columns(layout: HeaderMap) -> str:
+    """Unknown columns as one JSON object, keyed by their header."""
+    if not layout.extras:
+        return "cast(null as json)"
+    pairs = [f"{sql_literal(text)}, x_{index}" for index, text in layout.extras.items()]
+    return "json_object(" + ", ".join(pairs) + ")"
+
+
+def _stored_rows_select(
+    source: Source, layout: HeaderMap, loaded_at: dt.datetime, cells: list[str]
+) -> str:
+    """The row as the raw tables store it, with where it goes (is_total, reason)."""
+    columns = [
+        *(f.name for f in source.file_fields),
+        *(c.name for c in source.columns),
+        f"{_extra_columns(layout)} as extra_columns",
+        "source_file",
+        "file_sha256",
+        "source_row",
+        f"cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at",
+        "is_total",
+        "reason",
+    ]
+    return f"""select
+    {_list(columns, 4)},
+    -- The row as read, for quarantined rows only: padding beyond its last cell dropped.
+    case
+        when reason is not null
+            then coalesce(
+                raw_cells,
+                to_json(list_filter([{", ".join(cells)}], lambda c: c is not null))
+            )
+    end as raw_cells
+from judged"""
 
 
 def _route_rows(

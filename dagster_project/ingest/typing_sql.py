@@ -40,7 +40,7 @@ def parse_expression(column: Column, ref: str) -> str:
     matches = f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
     digits = f"replace(replace(replace({cell}, ',', ''), '%', ''), ' ', '')"
     sql_type = "bigint" if column.kind == "integer" else "double"
-    return f"case when {matches} then cast({digits} as {sql_type}) end"
+    return f"case\n    when {matches}\n        then cast({digits} as {sql_type})\nend"
 
 
 def reason_expression(
@@ -55,7 +55,7 @@ def reason_expression(
     header = sql_literal(header_in_file)
     reasons = []
     if column.not_blank:
-        reasons.append(f"when not ({exempt}) and {cell} is null then {header} || ' is blank'")
+        reasons.append((f"not ({exempt}) and {cell} is null", f"{header} || ' is blank'"))
     if column.kind != "text":
         unreadable = (
             f"try_cast({cell} as date) is null"
@@ -64,9 +64,12 @@ def reason_expression(
         )
         noun = sql_literal(f" is not {NOUNS[column.kind]} in column ")
         reasons.append(
-            f"when {cell} is not null and {unreadable} "
-            f"then '''' || {cell} || '''' || {noun} || {header}"
+            (
+                f"{cell} is not null and {unreadable}",
+                f"'''' || {cell} || '''' || {noun} || {header}",
+            )
         )
     if not reasons:
         return "null"
-    return "case " + " ".join(reasons) + " end"
+    whens = [f"    when {test}\n        then {reason}" for test, reason in reasons]
+    return "case\n" + "\n".join(whens) + "\nend"
