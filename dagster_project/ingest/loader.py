@@ -11,6 +11,8 @@ under a second name is flagged, not loaded twice.
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -29,7 +31,14 @@ from dagster_project.ingest.cells import (
 from dagster_project.ingest.discovery import DeliveredFile
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.readers import read_sheet
-from dagster_project.ingest.sources import SQL_TYPES, Column, Source, normalise_header
+from dagster_project.ingest.sources import (
+    HEADER_CHARACTERS,
+    SQL_TYPES,
+    TOTAL_ROW_WORDS,
+    Column,
+    Source,
+    normalise_header,
+)
 from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
 
 LINEAGE_COLUMNS = (
@@ -135,6 +144,21 @@ def load_source(
     finally:
         drop_cells_table(con)
     return loads
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """A DataFrame visible to SQL as `name` for the length of the block."""
+    con.register(name, frame)
+    try:
+        yield
+    except BaseException:
+        # After a failed statement DuckDB refuses everything else in the transaction
+        # ("Current transaction is aborted"): raised here, that would hide the real cause.
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 @dataclass(frozen=True)
@@ -276,11 +300,8 @@ def _log_loads(
             "run_id": run_id,
         }
     )
-    con.register("new_file_loads", frame)
-    try:
+    with registered(con, "new_file_loads", frame):
         con.execute("insert into raw.file_loads by name select * from new_file_loads")
-    finally:
-        con.unregister("new_file_loads")
 
 
 @dataclass(frozen=True)
@@ -307,7 +328,8 @@ def map_header(header: list[str], source: Source, source_file: str) -> HeaderMap
             )
         column = by_spelling.get(normalise_header(text))
         if column is None:
-            extras[index] = text
+            # Two unknown columns of one name are both kept, the later under its position.
+            extras[index] = text if text not in extras.values() else f"{text} (column {index + 1})"
         elif column.name in positions:
             raise RawFileError(
                 source_file,
@@ -354,13 +376,13 @@ def _insert_rows(
             },
         }
     )
-    con.register("delivered_files", files)
-    try:
-        con.execute(_typed_rows_sql(source, layout, len(header), loaded_at))
-        counts = _route_rows(con, source)
-    finally:
-        con.unregister("delivered_files")
-        con.execute("drop table if exists typed_rows")
+    with registered(con, "delivered_files", files):
+        try:
+            con.execute(_typed_rows_sql(source, layout, len(header), loaded_at))
+            counts = _route_rows(con, source)
+        finally:
+            with suppress(duckdb.Error):  # as in `registered`: never hide the first error
+                con.execute("drop table if exists typed_rows")
     return [
         FileLoad(
             f.delivered.source_file,
@@ -488,32 +510,39 @@ where
 
 
 def _typed_cells_step(source: Source) -> str:
-    """Each column's typed value, null where the cell is blank or unreadable."""
+    """Each column's typed value, null where the cell is blank or unreadable, and whether the
+    row is a printed total."""
     typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.columns]
     return f"""select
     *,
-    {_list(typed, 4)}
+    {_list([*typed, f"{_total_row_test(source)} as is_total"], 4)}
 from cells_by_column"""
 
 
 def _total_row_test(source: Source) -> str:
-    """A printed total row: every label cell blank."""
+    """A printed total row: every label cell blank, or one of them reading "Total"."""
     if not source.total_row_labels:
         return "false"
-    return " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
+    blank = " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
+    words = ", ".join(sql_literal(normalise_header(word)) for word in TOTAL_ROW_WORDS)
+    labelled = [
+        f"regexp_replace(lower(c_{name}), '[^{HEADER_CHARACTERS}]+', '', 'g') in ({words})"
+        for name in source.total_row_labels
+    ]
+    return "(\n    " + "\n    or ".join([f"({blank})", *labelled]) + "\n)"
 
 
 def _judged_step(source: Source, layout: HeaderMap) -> str:
-    """Whether the row is a printed total, and every reason it cannot be loaded."""
-    is_total = _total_row_test(source)
+    """Every reason the row cannot be loaded, or null."""
     reasons = [
-        reason_expression(c, f"c_{c.name}", c.name, layout.headers.get(c.name, c.header), is_total)
+        reason_expression(
+            c, f"c_{c.name}", c.name, layout.headers.get(c.name, c.header), "is_total"
+        )
         for c in source.columns
     ]
     reasons = [reason for reason in reasons if reason != "null"]
     return f"""select
     *,
-    {is_total} as is_total,
     nullif(concat_ws(
         '; ',
         shape_reason,

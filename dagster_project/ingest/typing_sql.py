@@ -30,6 +30,24 @@ def _cell(ref: str) -> str:
     return f"nullif(trim({ref}), '')"
 
 
+def _matches(column: Column, cell: str) -> str:
+    return f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
+
+
+def _number(column: Column, cell: str) -> str:
+    """The cell as a number once its grouping commas, % sign and spaces are gone; null when
+    it does not fit the column's type (more than BIGINT holds), never an error that would
+    abort the load."""
+    digits = f"replace(replace(replace({cell}, ',', ''), '%', ''), ' ', '')"
+    return f"try_cast({digits} as {'bigint' if column.kind == 'integer' else 'double'})"
+
+
+def _fits(column: Column, cell: str) -> str:
+    """A well-formed number that its column can hold (a double of 400 digits is infinite)."""
+    number = _number(column, cell)
+    return f"{number} is not null" if column.kind == "integer" else f"isfinite({number})"
+
+
 def parse_expression(column: Column, ref: str) -> str:
     """The typed value of the cell, or null when it is blank or unreadable."""
     cell = _cell(ref)
@@ -37,10 +55,10 @@ def parse_expression(column: Column, ref: str) -> str:
         return cell
     if column.kind == "date":
         return f"try_cast({cell} as date)"
-    matches = f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
-    digits = f"replace(replace(replace({cell}, ',', ''), '%', ''), ' ', '')"
-    sql_type = "bigint" if column.kind == "integer" else "double"
-    return f"case\n    when {matches}\n        then cast({digits} as {sql_type})\nend"
+    return (
+        f"case\n    when {_matches(column, cell)}\n        and {_fits(column, cell)}\n"
+        f"        then {_number(column, cell)}\nend"
+    )
 
 
 def reason_expression(
@@ -53,23 +71,33 @@ def reason_expression(
     """
     cell = _cell(ref)
     header = sql_literal(header_in_file)
-    reasons = []
+    # (conditions, reason); the first that holds is the reason, as in a SQL case.
+    reasons: list[tuple[list[str], str]] = []
     if column.not_blank:
-        reasons.append((f"not ({exempt}) and {cell} is null", f"{header} || ' is blank'"))
+        reasons.append(([f"not ({exempt})", f"{cell} is null"], f"{header} || ' is blank'"))
     if column.kind != "text":
         unreadable = (
             f"try_cast({cell} as date) is null"
             if column.kind == "date"
-            else f"not regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
+            else f"not {_matches(column, cell)}"
         )
         noun = sql_literal(f" is not {NOUNS[column.kind]} in column ")
         reasons.append(
+            ([f"{cell} is not null", unreadable], f"'''' || {cell} || '''' || {noun} || {header}")
+        )
+    if column.kind in ("integer", "decimal", "percent"):
+        # Well formed (the reason above did not hold) but more than the column's type holds.
+        too_large = sql_literal(" is too large for column ")
+        reasons.append(
             (
-                f"{cell} is not null and {unreadable}",
-                f"'''' || {cell} || '''' || {noun} || {header}",
+                [f"{cell} is not null", f"not coalesce({_fits(column, cell)}, false)"],
+                f"{cell} || {too_large} || {header}",
             )
         )
     if not reasons:
         return "null"
-    whens = [f"    when {test}\n        then {reason}" for test, reason in reasons]
+    whens = [
+        "    when " + "\n        and ".join(conditions) + f"\n        then {reason}"
+        for conditions, reason in reasons
+    ]
     return "case\n" + "\n".join(whens) + "\nend"

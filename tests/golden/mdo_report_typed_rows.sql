@@ -109,89 +109,139 @@ typed_cells as (
         nullif(trim(c_mdo_name), '') as mdo_name,
         case
             when regexp_full_match(nullif(trim(c_onboarded), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as onboarded,
         case
             when regexp_full_match(nullif(trim(c_active), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as active,
         case
             when regexp_full_match(nullif(trim(c_user_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as user_completions,
         case
             when regexp_full_match(nullif(trim(c_total_enrollments), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as total_enrollments,
         case
             when regexp_full_match(nullif(trim(c_total_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as total_completions,
         case
             when regexp_full_match(nullif(trim(c_total_hours), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
-                then cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double)
+                and isfinite(try_cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double))
+                then try_cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double)
         end as total_hours,
         case
             when regexp_full_match(nullif(trim(c_courses_attempted), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as courses_attempted,
         case
             when regexp_full_match(nullif(trim(c_courses_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                then cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint)
+                and try_cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as courses_passed,
         case
             when regexp_full_match(nullif(trim(c_pct_course_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
-                then cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double)
+                and isfinite(try_cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double))
+                then try_cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double)
         end as pct_course_passed,
-        nullif(trim(c_data_origin), '') as data_origin
+        nullif(trim(c_data_origin), '') as data_origin,
+        (
+            (nullif(trim(c_department), '') is null and nullif(trim(c_mdo_name), '') is null)
+            or regexp_replace(lower(c_department), '[^0-9a-zऀ-ॿ]+', '', 'g') in ('total', 'grandtotal', 'कुल', 'कुलयोग')
+            or regexp_replace(lower(c_mdo_name), '[^0-9a-zऀ-ॿ]+', '', 'g') in ('total', 'grandtotal', 'कुल', 'कुलयोग')
+        ) as is_total
     from cells_by_column
 ),
 judged as (
     select
         *,
-        nullif(trim(c_department), '') is null and nullif(trim(c_mdo_name), '') is null as is_total,
         nullif(concat_ws(
             '; ',
             shape_reason,
             case
-                when not (nullif(trim(c_department), '') is null and nullif(trim(c_mdo_name), '') is null) and nullif(trim(c_mdo_name), '') is null
+                when not (is_total)
+                    and nullif(trim(c_mdo_name), '') is null
                     then 'Mido Name' || ' is blank'
             end,
             case
-                when nullif(trim(c_onboarded), '') is not null and not regexp_full_match(nullif(trim(c_onboarded), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_onboarded), '') is not null
+                    and not regexp_full_match(nullif(trim(c_onboarded), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_onboarded), '') || '''' || ' is not a whole number in column ' || 'Onboarded'
+                when nullif(trim(c_onboarded), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_onboarded), '') || ' is too large for column ' || 'Onboarded'
             end,
             case
-                when nullif(trim(c_active), '') is not null and not regexp_full_match(nullif(trim(c_active), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_active), '') is not null
+                    and not regexp_full_match(nullif(trim(c_active), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_active), '') || '''' || ' is not a whole number in column ' || 'Active'
+                when nullif(trim(c_active), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_active), '') || ' is too large for column ' || 'Active'
             end,
             case
-                when nullif(trim(c_user_completions), '') is not null and not regexp_full_match(nullif(trim(c_user_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_user_completions), '') is not null
+                    and not regexp_full_match(nullif(trim(c_user_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_user_completions), '') || '''' || ' is not a whole number in column ' || 'User Completions'
+                when nullif(trim(c_user_completions), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_user_completions), '') || ' is too large for column ' || 'User Completions'
             end,
             case
-                when nullif(trim(c_total_enrollments), '') is not null and not regexp_full_match(nullif(trim(c_total_enrollments), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_total_enrollments), '') is not null
+                    and not regexp_full_match(nullif(trim(c_total_enrollments), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_total_enrollments), '') || '''' || ' is not a whole number in column ' || 'Total Enrollments'
+                when nullif(trim(c_total_enrollments), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_total_enrollments), '') || ' is too large for column ' || 'Total Enrollments'
             end,
             case
-                when nullif(trim(c_total_completions), '') is not null and not regexp_full_match(nullif(trim(c_total_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_total_completions), '') is not null
+                    and not regexp_full_match(nullif(trim(c_total_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_total_completions), '') || '''' || ' is not a whole number in column ' || 'Total Completions'
+                when nullif(trim(c_total_completions), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_total_completions), '') || ' is too large for column ' || 'Total Completions'
             end,
             case
-                when nullif(trim(c_total_hours), '') is not null and not regexp_full_match(nullif(trim(c_total_hours), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
+                when nullif(trim(c_total_hours), '') is not null
+                    and not regexp_full_match(nullif(trim(c_total_hours), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
                     then '''' || nullif(trim(c_total_hours), '') || '''' || ' is not a number in column ' || 'Total Hours'
+                when nullif(trim(c_total_hours), '') is not null
+                    and not coalesce(isfinite(try_cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double)), false)
+                    then nullif(trim(c_total_hours), '') || ' is too large for column ' || 'Total Hours'
             end,
             case
-                when nullif(trim(c_courses_attempted), '') is not null and not regexp_full_match(nullif(trim(c_courses_attempted), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_courses_attempted), '') is not null
+                    and not regexp_full_match(nullif(trim(c_courses_attempted), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_courses_attempted), '') || '''' || ' is not a whole number in column ' || 'Course Attempted'
+                when nullif(trim(c_courses_attempted), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_courses_attempted), '') || ' is too large for column ' || 'Course Attempted'
             end,
             case
-                when nullif(trim(c_courses_passed), '') is not null and not regexp_full_match(nullif(trim(c_courses_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                when nullif(trim(c_courses_passed), '') is not null
+                    and not regexp_full_match(nullif(trim(c_courses_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
                     then '''' || nullif(trim(c_courses_passed), '') || '''' || ' is not a whole number in column ' || 'Course Passed'
+                when nullif(trim(c_courses_passed), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(c_courses_passed), '') || ' is too large for column ' || 'Course Passed'
             end,
             case
-                when nullif(trim(c_pct_course_passed), '') is not null and not regexp_full_match(nullif(trim(c_pct_course_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
+                when nullif(trim(c_pct_course_passed), '') is not null
+                    and not regexp_full_match(nullif(trim(c_pct_course_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
                     then '''' || nullif(trim(c_pct_course_passed), '') || '''' || ' is not a percentage in column ' || '% Course Passed'
+                when nullif(trim(c_pct_course_passed), '') is not null
+                    and not coalesce(isfinite(try_cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double)), false)
+                    then nullif(trim(c_pct_course_passed), '') || ' is too large for column ' || '% Course Passed'
             end
         ), '') as reason
     from typed_cells
