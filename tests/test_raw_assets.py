@@ -167,30 +167,96 @@ def break_empty(raw: Path) -> None:
     (raw / "ranking" / "ranking_2026-01-31.csv").write_text("")
 
 
+def add_march(raw: Path) -> str:
+    """A good new file delivered beside the bad one: it must publish."""
+    march = "mdo/bihar_2026-03-31.csv"
+    text = (raw / BIHAR).read_text(encoding="utf-8").replace(",1219,", ",1220,")
+    (raw / march).write_text(text, encoding="utf-8")
+    return march
+
+
+def check_results(result) -> dict[str, tuple[bool, str | None]]:
+    return {
+        f"{e.asset_key.to_user_string()}:{e.check_name}": (e.passed, e.description)
+        for e in result.get_asset_check_evaluations()
+    }
+
+
 @pytest.mark.parametrize(
-    ("damage", "message"),
+    ("damage", "bad_file", "reason", "recorded_by"),
     [
-        (break_missing_column, f"{BIHAR}: the header row lacks 'Total Hours'"),
-        (break_encoding, f"{BIHAR}: is not UTF-8 text"),
-        (break_unknown_folder, "letters/annexure_1.csv: is not in a known folder"),
-        (break_empty, "ranking/ranking_2026-01-31.csv: is empty"),
+        (break_missing_column, BIHAR, "the header row lacks 'Total Hours'", "mdo_report"),
+        (break_encoding, BIHAR, "is not UTF-8 text", "mdo_report"),
+        (break_unknown_folder, "letters/annexure_1.csv", "is not in a known folder", "mdo_report"),
+        (break_empty, "ranking/ranking_2026-01-31.csv", "is empty", "state_ranking"),
     ],
 )
-def test_an_unreadable_file_fails_the_run_and_leaves_the_warehouse_as_it_was(
-    published, raw_copy, damage, message
+def test_an_unreadable_file_is_held_back_and_every_other_file_publishes(
+    published, raw_copy, damage, bad_file, reason, recorded_by
 ):
     before = file_digest(published)
+    march = add_march(raw_copy)
     damage(raw_copy)
     result = materialize_into(raw_copy, published, with_dbt=False)
-    assert not result.success
-    failures = [
-        event.step_failure_data.user_failure_data.description
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data.user_failure_data
+    assert result.success
+    assert file_digest(published) != before
+    # Held back once, by one load, with one sentence that says what was expected.
+    rejections = query(
+        published, "select source_file, reason, recorded_by from raw.file_rejections"
+    )
+    assert len(rejections) == 1, rejections
+    [(source_file, text, recorder)] = rejections
+    assert (source_file, recorder) == (bad_file, recorded_by)
+    assert text.startswith(reason) and "Expected" in text
+    # A file loaded before that turned bad keeps its rows; the good new file loads.
+    assert query(published, f"select count(*) from raw.mdo_report where source_file = '{BIHAR}'")[
+        0
+    ] == (96,)
+    assert query(
+        published, f"select count(*) from raw.mdo_report where source_file = '{march}'"
+    ) == [(96,)]
+    checks = check_results(result)
+    assert checks[f"raw/{recorded_by}:no_file_held_back"] == (False, f"{bad_file}: {text}")
+    assert all(passed for key, (passed, _) in checks.items() if "every_row" in key)
+    fixed_or_removed = raw_copy / bad_file
+    fixed_or_removed.unlink()
+    if bad_file == BIHAR:
+        shutil.copy(SHIPPED_RAW / BIHAR, raw_copy / BIHAR)
+    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert query(published, "select count(*) from raw.file_rejections") == [(0,)]
+
+
+def test_a_file_outside_the_raw_folder_is_refused_unread(published, raw_copy, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("Department,MDO Name\nroot:x:0:0:root,secret\n", encoding="utf-8")
+    (raw_copy / "mdo" / "bihar_2026-04-30.csv").symlink_to(secret)
+    result = materialize_into(raw_copy, published, with_dbt=False)
+    assert result.success
+    [(source_file, reason)] = query(
+        published, "select source_file, reason from raw.file_rejections"
+    )
+    assert source_file == "mdo/bihar_2026-04-30.csv"
+    assert reason.startswith("is a link to a place outside IGOT_RAW_DIR, so it was not read")
+    every_text = json.dumps([str(event) for event in result.all_events])
+    assert "root:x" not in every_text
+    assert query(published, "select count(*) from raw.mdo_report where mdo_name = 'secret'") == [
+        (0,)
     ]
-    assert any(text.startswith(message) for text in failures), failures
-    assert any("Expected" in text for text in failures)
-    assert file_digest(published) == before
+
+
+def test_a_linked_mdo_folder_inside_the_raw_folder_is_delivered(tmp_path, raw_copy):
+    (raw_copy / "incoming").mkdir()
+    (raw_copy / "mdo").rename(raw_copy / "incoming" / "mdo")
+    (raw_copy / "incoming" / "README.md").write_text("where the MDO reports land\n")
+    (raw_copy / "mdo").symlink_to(raw_copy / "incoming" / "mdo", target_is_directory=True)
+    warehouse = tmp_path / "linked" / "igot.duckdb"
+    result = materialize_into(raw_copy, warehouse, with_dbt=False)
+    assert result.success
+    assert query(warehouse, "select count(*) from raw.mdo_report") == [(96,)]
+    # The real folder is not a known one: refused by name, once, and nothing read twice.
+    assert query(warehouse, "select source_file from raw.file_rejections") == [
+        ("incoming/mdo/bihar_2026-02-25.csv",)
+    ]
 
 
 def write_xlsx_like(csv_path: Path, xlsx_path: Path) -> None:

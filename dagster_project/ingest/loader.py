@@ -11,7 +11,7 @@ under a second name is flagged, not loaded twice.
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 
@@ -30,7 +30,8 @@ from dagster_project.ingest.cells import (
 )
 from dagster_project.ingest.discovery import DeliveredFile
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.readers import read_sheet
+from dagster_project.ingest.readers import Sheet, read_sheet
+from dagster_project.ingest.rejections import Rejection, ensure_rejections_table, record_rejections
 from dagster_project.ingest.sources import (
     HEADER_CHARACTERS,
     SQL_TYPES,
@@ -56,12 +57,20 @@ class FileLoad:
 
     source_file: str
     file_sha256: str
-    status: str  # loaded, unchanged or duplicate_content
+    status: str  # loaded, unchanged, duplicate_content, or rejected (held back: see reason)
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
     total_rows: int
     duplicate_of: str | None = None
+    reason: str | None = None  # why a rejected file was held back
+
+    @classmethod
+    def rejected(cls, rejection: Rejection) -> "FileLoad":
+        return cls(
+            rejection.source_file, rejection.file_sha256 or "", "rejected", 0, 0, 0, 0,
+            reason=rejection.reason,
+        )  # fmt: skip
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -97,6 +106,7 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
         )
         """
     )
+    ensure_rejections_table(con)
     file_columns = [f"{f.name} {SQL_TYPES[f.kind]}" for f in source.file_fields]
     data_columns = [f"{c.name} {SQL_TYPES[c.kind]}" for c in source.columns]
     con.execute(
@@ -117,33 +127,41 @@ def load_source(
     files: list[DeliveredFile],
     loaded_at: dt.datetime,
     run_id: str | None = None,
+    refused: Sequence[RawFileError] = (),
 ) -> list[FileLoad]:
-    """Load every file of one source in one transaction: all of them, or none on a bad file.
+    """Load the files of one source in one transaction, holding back each file that cannot be
+    read at all, and record what was held back (see `rejections.py`).
+
+    `refused` are the files that discovery refused by name and that this source's load records
+    (`Survey.refused_for`). The returned list has one entry per file and per refusal.
 
     The files are read into the cells table first, outside the transaction: DuckDB aborts a
     transaction on any error, and a file its CSV reader refuses must fall back to the lenient
     reader, not fail the load.
     """
     ensure_raw_schema(con, source)
-    plan = _plan_loads(con, files)
+    plan = _plan_loads(con, source, files)
     try:
-        headers = _read_files(con, plan.pending)
+        headers = _read_files(con, source, plan)
+        groups = _map_headers(source, plan, headers)
         con.begin()
         try:
-            _forget_files(con, source, plan.changed)
-            for group in _by_header(plan.pending, headers):
-                for load in _insert_rows(con, source, group, headers, loaded_at):
+            _forget_files(con, source, [f for f in plan.changed if f not in plan.rejected])
+            for group, layout in groups:
+                for load in _insert_rows(con, source, group, layout, headers, loaded_at):
                     plan.outcomes[load.source_file] = load
             loads = [plan.outcomes[delivered.source_file] for delivered in files]
-            new_loads = [load for load in loads if load.status != "unchanged"]
+            new_loads = [load for load in loads if load.status not in ("unchanged", "rejected")]
             _log_loads(con, source, new_loads, loaded_at, run_id)
+            rejections = [*plan.rejected.values(), *(Rejection.of(err) for err in refused)]
+            record_rejections(con, source.name, rejections, loaded_at, run_id)
             con.commit()
         except BaseException:
             con.rollback()
             raise
     finally:
         drop_cells_table(con)
-    return loads
+    return [*loads, *(FileLoad.rejected(Rejection.of(err)) for err in refused)]
 
 
 @contextmanager
@@ -172,14 +190,25 @@ class PendingFile:
 
 @dataclass
 class LoadPlan:
-    """What each file needs: nothing (unchanged or a duplicate), or reading."""
+    """What each file needs: nothing (unchanged or a duplicate), reading, or holding back."""
 
+    source: Source
     outcomes: dict[str, FileLoad] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)  # loaded before with other content
     pending: list[PendingFile] = field(default_factory=list)
+    rejected: dict[str, Rejection] = field(default_factory=dict)
+
+    def reject(self, err: RawFileError, sha256: str | None) -> None:
+        """Hold a file back: it loads nothing this run, and what it loaded before stays."""
+        rejection = Rejection.of(err, self.source.name, sha256)
+        self.rejected[err.source_file] = rejection
+        self.outcomes[err.source_file] = FileLoad.rejected(rejection)
+        self.pending = [f for f in self.pending if f.delivered.source_file != err.source_file]
 
 
-def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> LoadPlan:
+def _plan_loads(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[DeliveredFile]
+) -> LoadPlan:
     """Hash every file and compare it with what earlier runs loaded."""
     previous = _previous_loads(con)
     # The file each content was first loaded from, for spotting the same content renamed.
@@ -187,9 +216,14 @@ def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> L
     for load in sorted(previous.values(), key=lambda load: load.source_file, reverse=True):
         if load.status == "loaded":
             first_loaded[load.file_sha256] = load.source_file
-    plan = LoadPlan()
+    plan = LoadPlan(source)
     for delivered in files:
-        data = delivered.path.read_bytes()
+        try:
+            data = delivered.path.read_bytes()
+        except OSError as err:
+            problem = f"cannot be opened ({err.strerror})"
+            plan.reject(RawFileError(delivered.source_file, problem, "a readable file"), None)
+            continue
         sha256 = hashlib.sha256(data).hexdigest()
         earlier = previous.get(delivered.source_file)
         if earlier and earlier.file_sha256 == sha256:
@@ -197,17 +231,21 @@ def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> L
             continue
         if earlier:
             plan.changed.append(delivered.source_file)
-            if first_loaded.get(earlier.file_sha256) == delivered.source_file:
-                del first_loaded[earlier.file_sha256]
         twin = first_loaded.get(sha256)
-        if twin:
+        if twin and twin != delivered.source_file:
             plan.outcomes[delivered.source_file] = FileLoad(
                 delivered.source_file, sha256, "duplicate_content", 0, 0, 0, 0, twin
             )
             continue
+        try:
+            is_csv = delivered.path.suffix.lower() == ".csv"
+            csv_text = inspect_csv(data, delivered.source_file) if is_csv else None
+        except RawFileError as err:
+            plan.reject(err, sha256)
+            continue
+        if earlier and first_loaded.get(earlier.file_sha256) == delivered.source_file:
+            del first_loaded[earlier.file_sha256]
         first_loaded[sha256] = delivered.source_file
-        is_csv = delivered.path.suffix.lower() == ".csv"
-        csv_text = inspect_csv(data, delivered.source_file) if is_csv else None
         plan.pending.append(PendingFile(delivered, sha256, csv_text))
     return plan
 
@@ -232,41 +270,69 @@ def _forget_files(con: duckdb.DuckDBPyConnection, source: Source, source_files: 
 Header = tuple[list[str], int]  # the header's cells and its row number (0: rows hold no header)
 
 
-def _read_files(con: duckdb.DuckDBPyConnection, pending: list[PendingFile]) -> dict[str, Header]:
-    """Read the files into the cells table: CSVs sharing a header in one DuckDB scan each."""
+def _read_files(
+    con: duckdb.DuckDBPyConnection, source: Source, plan: LoadPlan
+) -> dict[str, Header]:
+    """Read the files into the cells table: CSVs sharing a header in one DuckDB scan each.
+
+    A file that cannot be read is held back (`plan.reject`) before any of its rows go in.
+    """
     sheets = {
-        file.delivered.source_file: read_sheet(file.delivered.path, file.delivered.source_file)
-        for file in pending
-        if not file.csv_text
+        file.delivered.source_file: sheet
+        for file in list(plan.pending)
+        if not file.csv_text and (sheet := _read_sheet_or_reject(file, plan))
     }
-    widths = [len(f.csv_text.header) for f in pending if f.csv_text]
+    widths = [len(f.csv_text.header) for f in plan.pending if f.csv_text]
     widths += [len(sheet.header) for sheet in sheets.values()]
     columns = max(widths, default=1) + SPARE_CELLS
     create_cells_table(con, columns)
     headers: dict[str, Header] = {}
     by_header: dict[tuple[str, ...], list[PendingFile]] = {}
-    for file in pending:
+    for file in plan.pending:
         if file.csv_text:
             by_header.setdefault(tuple(file.csv_text.header), []).append(file)
     for group in by_header.values():
         lines = {file.delivered.path: file.csv_text.lines for file in group}
         unnumbered = set(scan_csv(con, [f.delivered.path for f in group], columns, lines))
         for file in group:
-            if file.delivered.path in unnumbered:
-                sheets[file.delivered.source_file] = read_sheet(
-                    file.delivered.path, file.delivered.source_file
-                )
-            else:
+            if file.delivered.path not in unnumbered:
                 headers[file.delivered.source_file] = (
                     file.csv_text.header,
                     file.csv_text.header_row,
                 )
-    for file in pending:
+            elif sheet := _read_sheet_or_reject(file, plan):
+                sheets[file.delivered.source_file] = sheet
+    for file in plan.pending:
         sheet = sheets.get(file.delivered.source_file)
         if sheet:
             insert_sheet(con, file.delivered.path, sheet, columns)
             headers[file.delivered.source_file] = (sheet.header, 0)
     return headers
+
+
+def _read_sheet_or_reject(file: PendingFile, plan: LoadPlan) -> Sheet | None:
+    try:
+        return read_sheet(file.delivered.path, file.delivered.source_file)
+    except RawFileError as err:
+        plan.reject(err, file.sha256)
+        return None
+
+
+def _map_headers(
+    source: Source, plan: LoadPlan, headers: dict[str, Header]
+) -> list[tuple[list[PendingFile], "HeaderMap"]]:
+    """Each group of files sharing a header, with where the source's columns sit in it; the
+    files of a header the source cannot take (a required column missing) are held back."""
+    mapped = []
+    for group in _by_header(plan.pending, headers):
+        header = headers[group[0].delivered.source_file][0]
+        try:
+            mapped.append((group, map_header(header, source, group[0].delivered.source_file)))
+        except RawFileError as err:
+            for file in group:
+                file_error = RawFileError(file.delivered.source_file, err.problem, err.expected)
+                plan.reject(file_error, file.sha256)
+    return mapped
 
 
 def _by_header(pending: list[PendingFile], headers: dict[str, Header]) -> list[list[PendingFile]]:
@@ -358,12 +424,12 @@ def _insert_rows(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     group: list[PendingFile],
+    layout: HeaderMap,
     headers: dict[str, Header],
     loaded_at: dt.datetime,
 ) -> list[FileLoad]:
     """Type the cells of files sharing one header, route them, and count per file."""
     header = headers[group[0].delivered.source_file][0]
-    layout = map_header(header, source, group[0].delivered.source_file)
     files = pd.DataFrame(
         {
             "path": [str(f.delivered.path) for f in group],
