@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
-from dagster_project.ingest.discovery import discover
+from dagster_project.ingest.discovery import delivered_paths, discover, survey
 from dagster_project.ingest.loader import load_source
-from dagster_project.ingest.sources import MDO_REPORT
+from dagster_project.ingest.sources import MDO_REPORT, SOURCES
 
 pytestmark = pytest.mark.unit
 
@@ -110,3 +111,197 @@ def test_a_number_too_large_for_its_column_is_quarantined(tmp_path):
         (3, f"{'9' * 400} is too large for column Total Hours"),
     ]
     assert con.sql("select mdo_name from raw.mdo_report").fetchall() == [("MDO C",)]
+
+
+def load_files(raw: Path) -> tuple[duckdb.DuckDBPyConnection, list]:
+    con = duckdb.connect()
+    found = survey(raw)
+    loads = load_source(
+        con,
+        MDO_REPORT,
+        found.files.get("mdo_report", []),
+        dt.datetime(2026, 2, 1),
+        refused=found.refused_for(MDO_REPORT),
+    )
+    assert_rows_accounted_for(con)
+    return con, loads
+
+
+def mdo_workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+    return path
+
+
+MDO_ROW = ["Dept A", "MDO A", 10, 5, 1, 1, 1, 2.5, 1, 1, "100%"]
+
+
+# 16.6: the header is looked for, on every sheet, under title rows.
+def test_an_xlsx_header_under_title_rows_is_found(tmp_path):
+    mdo_workbook(
+        tmp_path / "raw" / "mdo" / "testland_2026-01-31.xlsx",
+        {"Report": [["iGOT MDO report, Testland"], [], MDO_HEADER.split(","), MDO_ROW]},
+    )
+    con, [load] = load_files(tmp_path / "raw")
+    assert (load.status, load.rows_read, load.rows_loaded) == ("loaded", 1, 1)
+    assert con.sql("select mdo_name, onboarded, source_row from raw.mdo_report").fetchall() == [
+        ("MDO A", 10, 4)
+    ]
+
+
+def test_an_xlsx_table_on_a_later_sheet_is_found(tmp_path):
+    mdo_workbook(
+        tmp_path / "raw" / "mdo" / "testland_2026-01-31.xlsx",
+        {"Notes": [["Prepared by the nodal officer"]], "Data": [MDO_HEADER.split(","), MDO_ROW]},
+    )
+    con, [load] = load_files(tmp_path / "raw")
+    assert (load.status, load.rows_loaded) == ("loaded", 1)
+    assert con.sql("select total_hours from raw.mdo_report").fetchall() == [(2.5,)]
+
+
+def test_a_semicolon_separated_csv_is_read(tmp_path):
+    header = MDO_HEADER.replace(",", ";")
+    body = 'Dept A;MDO A;"1,219";5;1;1;1;"7,05,788.84";1;1;73.29%\n;;1219;5;1;1;1;1;1;1;\n'
+    write(tmp_path / "raw" / MDO_FILE, header + "\n" + body)
+    con, [load] = load_files(tmp_path / "raw")
+    assert (load.rows_loaded, load.total_rows) == (1, 1)
+    assert con.sql("select onboarded, total_hours from raw.mdo_report").fetchall() == [
+        (1219, 705788.84)
+    ]
+
+
+def test_a_csv_with_a_title_line_above_its_header_is_read(tmp_path):
+    write(
+        tmp_path / "raw" / MDO_FILE,
+        "MDO report of Testland as on 31.01.2026\n"
+        + MDO_HEADER
+        + "\nDept A,MDO A,1,1,1,1,1,1,1,1,1\n",
+    )
+    con, [load] = load_files(tmp_path / "raw")
+    assert (load.rows_read, load.rows_loaded) == (1, 1)
+    assert con.sql("select source_row from raw.mdo_report").fetchall() == [(3,)]
+
+
+# 16.6: a header and no data rows loads as 0 rows, with a warning.
+def test_a_header_only_file_loads_as_zero_rows_with_a_warning(tmp_path):
+    from dagster_project.assets.raw import _describe
+
+    write(tmp_path / "raw" / MDO_FILE, MDO_HEADER + "\n")
+    _, [load] = load_files(tmp_path / "raw")
+    assert (load.status, load.rows_read) == ("loaded", 0)
+    assert _describe(load) == (
+        f"{MDO_FILE}: has a header and no data rows; loaded as 0 rows. Is this the whole report?"
+    )
+
+
+# 16.5: a formula whose value was never saved is quarantined, not loaded as blank.
+def test_a_formula_without_a_saved_value_is_quarantined(tmp_path):
+    path = mdo_workbook(
+        tmp_path / "raw" / "mdo" / "testland_2026-01-31.xlsx",
+        {"Report": [MDO_HEADER.split(","), [*MDO_ROW[:7], "=C2*2", *MDO_ROW[8:]], MDO_ROW]},
+    )
+    assert openpyxl.load_workbook(path, data_only=True).active["H2"].value is None
+    con, [load] = load_files(tmp_path / "raw")
+    assert (load.rows_read, load.rows_loaded, load.rows_quarantined) == (2, 1, 1)
+    assert con.sql("select source_row, reason from raw.quarantine").fetchall() == [
+        (
+            2,
+            "formula without a saved value in column Total Hours; open and save the file in Excel",
+        )
+    ]
+
+
+# 16.8: a cell too long for the CSV reader refuses the file with one sentence.
+def test_a_fifty_megabyte_cell_holds_the_file_back_with_one_sentence(tmp_path):
+    huge = "x" * (50 * 1024 * 1024)
+    write(
+        tmp_path / "raw" / MDO_FILE,
+        MDO_HEADER + f'\nDept A,"{huge}",1,1,1,1,1,1,1,1,1\nDept B,MDO B,1,1,1,1,1,1,1,1,1\n',
+    )
+    write(
+        tmp_path / "raw" / "mdo" / "otherland_2026-01-31.csv",
+        MDO_HEADER + "\nD,M,1,1,1,1,1,1,1,1,1\n",
+    )
+    _, loads = load_files(tmp_path / "raw")
+    by_file = {load.source_file: load for load in loads}
+    assert by_file["mdo/otherland_2026-01-31.csv"].rows_loaded == 1
+    held = by_file[MDO_FILE]
+    assert held.status == "rejected"
+    assert held.reason == (
+        "cannot be read as CSV at line 3 (a cell longer than 131,072 characters). "
+        "Expected a CSV file as a spreadsheet exports it; check how the file was made"
+    )
+    assert "\n" not in held.reason and len(held.reason) < 200
+
+
+# 16.2 and 16.9: one bad file is held back, the others load, a bad name is recorded once.
+def test_a_bad_file_is_held_back_and_the_others_load(tmp_path):
+    raw = tmp_path / "raw"
+    write(raw / MDO_FILE, MDO_HEADER + "\nDept A,MDO A,1,1,1,1,1,1,1,1,1\n")
+    (raw / "mdo" / "badland_2026-01-31.csv").write_bytes(MDO_HEADER.encode() + b"\nD\xe9pt,M\n")
+    write(raw / "mdo" / "testland-feb.csv", "x\n")
+    write(raw / "letters" / "annexure.csv", "x\n")
+    con, loads = load_files(raw)
+    assert [(load.source_file, load.status) for load in loads] == [
+        ("mdo/badland_2026-01-31.csv", "rejected"),
+        (MDO_FILE, "loaded"),
+        ("letters/annexure.csv", "rejected"),
+        ("mdo/testland-feb.csv", "rejected"),
+    ]
+    assert con.sql(
+        "select source_file, source_table, recorded_by, reason from raw.file_rejections "
+        "order by source_file"
+    ).fetchall() == [
+        (
+            "letters/annexure.csv",
+            None,
+            "mdo_report",
+            "is not in a known folder. Expected files in catalogue/, mdo/, ranking/, reference/",
+        ),
+        (
+            "mdo/badland_2026-01-31.csv",
+            "mdo_report",
+            "mdo_report",
+            # The byte after the header line and the D of "Dépt".
+            f"is not UTF-8 text (byte 0xe9 at offset {len(MDO_HEADER) + 2}). "
+            "Expected a CSV file saved as UTF-8",
+        ),
+        (
+            "mdo/testland-feb.csv",
+            None,
+            "mdo_report",
+            "has a name this folder does not take. Expected mdo/bihar_2026-02-25{.csv,.xlsx}",
+        ),
+    ]
+    # Every other source's load records none of them.
+    others = [source for source in SOURCES if source is not MDO_REPORT]
+    assert all(not survey(raw).refused_for(source) for source in others)
+
+
+# 16.4: links are followed only inside the raw folder, and never read outside it.
+def test_links_are_followed_inside_the_raw_folder_only(tmp_path):
+    raw = tmp_path / "raw"
+    write(raw / "incoming" / "testland_2026-01-31.csv", MDO_HEADER + "\nD,M,1,1,1,1,1,1,1,1,1\n")
+    (raw / "mdo").symlink_to(raw / "incoming", target_is_directory=True)
+    outside = write(tmp_path / "elsewhere" / "passwd", "root:x:0:0:root:/root:/bin/bash\n")
+    (raw / "ranking").mkdir()
+    (raw / "ranking" / "ranking_2026-01-31.csv").symlink_to(outside)
+    (raw / "reference").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (raw / "mdo_loop").symlink_to(raw, target_is_directory=True)
+    found = survey(raw)
+    assert [f.source_file for f in found.files["mdo_report"]] == [MDO_FILE]
+    refused = {err.source_file: err.reason for err in found.refused}
+    outside_reason = (
+        "is a link to a place outside IGOT_RAW_DIR, so it was not read. Expected the "
+        "delivered file itself under IGOT_RAW_DIR, or a link to one inside it"
+    )
+    assert refused["ranking/ranking_2026-01-31.csv"] == outside_reason
+    assert refused["reference"] == outside_reason
+    assert "root:x" not in json.dumps(refused)
+    assert outside not in delivered_paths(raw)

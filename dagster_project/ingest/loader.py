@@ -239,7 +239,7 @@ def _plan_loads(
             continue
         try:
             is_csv = delivered.path.suffix.lower() == ".csv"
-            csv_text = inspect_csv(data, delivered.source_file) if is_csv else None
+            csv_text = inspect_csv(data, delivered.source_file, source) if is_csv else None
         except RawFileError as err:
             plan.reject(err, sha256)
             continue
@@ -290,10 +290,12 @@ def _read_files(
     by_header: dict[tuple[str, ...], list[PendingFile]] = {}
     for file in plan.pending:
         if file.csv_text:
-            by_header.setdefault(tuple(file.csv_text.header), []).append(file)
-    for group in by_header.values():
+            key = (file.csv_text.delimiter, *file.csv_text.header)
+            by_header.setdefault(key, []).append(file)
+    for (delimiter, *_), group in by_header.items():
         lines = {file.delivered.path: file.csv_text.lines for file in group}
-        unnumbered = set(scan_csv(con, [f.delivered.path for f in group], columns, lines))
+        paths = [f.delivered.path for f in group]
+        unnumbered = set(scan_csv(con, paths, columns, lines, delimiter))
         for file in group:
             if file.delivered.path not in unnumbered:
                 headers[file.delivered.source_file] = (
@@ -311,8 +313,9 @@ def _read_files(
 
 
 def _read_sheet_or_reject(file: PendingFile, plan: LoadPlan) -> Sheet | None:
+    delimiter = file.csv_text.delimiter if file.csv_text else None
     try:
-        return read_sheet(file.delivered.path, file.delivered.source_file)
+        return read_sheet(file.delivered.path, file.delivered.source_file, plan.source, delimiter)
     except RawFileError as err:
         plan.reject(err, file.sha256)
         return None
@@ -517,6 +520,7 @@ def _data_rows_step(source: Source, cells: list[str]) -> str:
         " as source_row",
         f"{CELLS_TABLE}.used_cells",
         f"{CELLS_TABLE}.raw_cells",
+        f"{CELLS_TABLE}.read_problem",
         *(f"{CELLS_TABLE}.{cell}" for cell in cells),
     ]
     return f"""select
@@ -611,6 +615,7 @@ def _judged_step(source: Source, layout: HeaderMap) -> str:
     *,
     nullif(concat_ws(
         '; ',
+        read_problem,
         shape_reason,
         {_list(reasons, 8)}
     ), '') as reason

@@ -17,6 +17,7 @@ data_rows as (
         coalesce(delivered_cells.source_row, delivered_cells.rowid - first_rows.first_row_id + 1) as source_row,
         delivered_cells.used_cells,
         delivered_cells.raw_cells,
+        delivered_cells.read_problem,
         delivered_cells.c1,
         delivered_cells.c2,
         delivered_cells.c3,
@@ -165,6 +166,7 @@ judged as (
         *,
         nullif(concat_ws(
             '; ',
+            read_problem,
             shape_reason,
             case
                 when not (is_total)
