@@ -3,13 +3,16 @@
 import csv
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pytest
-from conftest import SHIPPED_RAW, materialize_into
+from conftest import REPO_ROOT, SHIPPED_RAW, materialize_into
 
 pytestmark = pytest.mark.pipeline
 
@@ -312,3 +315,45 @@ def test_unknown_columns_survive_as_json(published, raw_copy):
     )
     assert bihar[0][:3] == ("C", 39.09, 8)
     assert json.loads(bihar[0][3]) == {"Remarks": "ok"}
+
+
+def test_make_run_publishes_the_rest_lists_what_was_held_back_and_exits_non_zero(
+    tmp_path, raw_copy, capsys
+):
+    from dagster_project.cli import report_held_back
+
+    march = raw_copy / "mdo" / "bihar_2026-03-31.csv"
+    march.write_bytes((raw_copy / BIHAR).read_bytes().replace(b"Bihar", b"Bih\xe4r", 1))
+    (raw_copy / "mdo" / "bihar-april.csv").write_text("x\n")
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(IGOT_RAW_DIR=str(raw_copy), IGOT_WAREHOUSE=str(warehouse))
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    run = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "succeeded and was published" in run.stdout
+    assert "Files held back (2)" in run.stderr
+    assert "  mdo/bihar-april.csv: has a name this folder does not take." in run.stderr
+    assert "  mdo/bihar_2026-03-31.csv: is not UTF-8 text" in run.stderr
+    assert "Traceback" not in run.stderr
+    files = query(
+        warehouse,
+        "select source_file, status, rows_loaded, rejection_reason from marts.source_files "
+        "where source_table = 'mdo_report' order by source_file",
+    )
+    assert [row[:3] for row in files] == [
+        ("mdo/bihar-april.csv", "rejected", 0),
+        (BIHAR, "loaded", 96),
+        ("mdo/bihar_2026-03-31.csv", "rejected", 0),
+    ]
+    assert files[2][3].startswith("is not UTF-8 text")
+    # Also when nothing is new since, `make run` keeps saying so and keeps failing.
+    assert report_held_back(warehouse) == 1
+    assert "mdo/bihar_2026-03-31.csv: is not UTF-8 text" in capsys.readouterr().err

@@ -6,7 +6,8 @@ in one SQL statement per batch of files sharing a header; no Python loop touches
 Rows that cannot be placed go to `raw.quarantine` with the raw cells and a reason; printed
 total rows go to the source's totals table. `raw.file_loads` remembers each file's content hash,
 so a re-run skips unchanged files, a corrected file replaces its rows, and the same content
-under a second name is flagged, not loaded twice.
+under a second name is flagged, not loaded twice. A file that cannot be read at all is held
+back (`rejections.py`): it loads nothing, keeps what it loaded before, and the others load.
 """
 
 import datetime as dt
