@@ -82,7 +82,7 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
             "Use --force to rebuild it anyway."
         )
         _write_timings(timings, None, True, True, started, {})
-        return 0
+        return report_held_back(warehouse)
     print(f"Running {job_name}: {reason}.")
     import dagster as dg
 
@@ -118,6 +118,18 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
             print(f"  {message}", file=sys.stderr)
         return 1
     print(f"\nRun {result.run_id} succeeded and was published.")
+    return report_held_back(warehouse)
+
+
+def report_held_back(warehouse: Path) -> int:
+    """A file held back is a source's mistake, not an outage: the rest published, but the exit
+    code tells a scheduler that someone has to fix the file."""
+    from dagster_project.ingest.rejections import held_back_in, held_back_section
+
+    held = held_back_in(warehouse)
+    if held:
+        print("\n" + held_back_section(held), file=sys.stderr)
+        return 1
     return 0
 
 

@@ -2,7 +2,9 @@
 
 Files are compared by content hash, not by time, so touching or re-copying a file starts
 nothing. The cursor (kept by Dagster across restarts) remembers each file's size, modification
-time and hash; a file is hashed again only when its size or time has moved.
+time and hash; a file is hashed again only when its size or time has moved. Files held back
+(a name the contract does not take, a link to outside the raw folder, a file the last run could
+not read) are named on every tick until they are fixed.
 """
 
 import hashlib
@@ -10,11 +12,12 @@ import json
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 
 from dagster_project.assets.raw import raw_asset_key
-from dagster_project.ingest.discovery import classify, delivered_paths
-from dagster_project.ingest.errors import RawFileError
-from dagster_project.resources import RawFiles
+from dagster_project.ingest.discovery import Survey, delivered_paths, survey
+from dagster_project.ingest.rejections import held_back
+from dagster_project.resources import RawFiles, Warehouse
 
 Fingerprints = dict[str, dict[str, int | str]]
 
@@ -40,24 +43,52 @@ def changed_files(before: Fingerprints, now: Fingerprints) -> list[str]:
     ]
 
 
+def held_back_files(found: Survey, warehouse: Warehouse) -> list[str]:
+    """Every file held back, in one sentence each: refused by name now (read from the folder,
+    nothing opened), or found unreadable by the run that published the warehouse."""
+    sentences = {err.source_file: str(err) for err in found.refused}
+    if warehouse.published_path().exists():
+        try:
+            with warehouse.read_published() as con:
+                for rejection in held_back(con):
+                    sentences.setdefault(rejection.source_file, rejection.sentence())
+        except duckdb.Error:
+            pass  # a warehouse being replaced this instant is read on the next tick
+    delivered = {f.source_file for files in found.files.values() for f in files}
+    refused = {err.source_file for err in found.refused}
+    # A file since removed or fixed is no longer held back (the next run will say so too).
+    return [
+        sentence
+        for name, sentence in sorted(sentences.items())
+        if name in delivered or name in refused
+    ]
+
+
 @dg.sensor(
     name="raw_files_sensor",
     target=dg.AssetSelection.all(),
     minimum_interval_seconds=60,
     description="Starts a run when a file under IGOT_RAW_DIR is new or its content changed.",
 )
-def raw_files_sensor(context: dg.SensorEvaluationContext, raw_files: RawFiles):
+def raw_files_sensor(
+    context: dg.SensorEvaluationContext, raw_files: RawFiles, warehouse: Warehouse
+):
     root = raw_files.root_path()
+    found = survey(root)
+    # Reported on every tick until fixed: a file held back is never forgotten.
+    held = held_back_files(found, warehouse)
+    held_note = "; held back until fixed: " + " | ".join(held) if held else ""
     before: Fingerprints = json.loads(context.cursor) if context.cursor else {}
     now = fingerprint_files(root, before)
     changed = changed_files(before, now)
-    if not changed:
-        return dg.SensorResult(skip_reason="no new or changed raw files", cursor=json.dumps(now))
-    try:
-        sources = {classify(root / name, root).source for name in changed}
-    except RawFileError as err:
-        # Keep the cursor where it was, so the file is reported until someone fixes it.
-        return dg.SensorResult(skip_reason=f"cannot take a raw file: {err}")
+    source_of = {f.source_file: f.source for files in found.files.values() for f in files}
+    sources = {source_of[name] for name in changed if name in source_of}
+    if not sources:
+        return dg.SensorResult(
+            skip_reason="no new or changed raw files" + held_note, cursor=json.dumps(now)
+        )
+    if held:
+        context.log.warning("Files held back until fixed: " + " | ".join(held))
     selection = (
         dg.AssetSelection.assets(*(raw_asset_key(s) for s in sources))
         .required_multi_asset_neighbors()

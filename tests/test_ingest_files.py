@@ -125,11 +125,14 @@ def test_unknown_columns_are_kept_as_json_and_order_may_differ(tmp_path):
 
 def test_missing_required_column_names_file_and_lists_expected_columns(tmp_path):
     header = MDO_HEADER.replace(",Active", "")
-    with pytest.raises(RawFileError) as err:
-        load_mdo(tmp_path, "Dept A,MDO A,1,1,1,1,1,1,1,100%\n", header=header)
-    message = str(err.value)
-    assert message.startswith("mdo/testland_2026-01-31.csv: the header row lacks 'Active'")
-    assert "Expected the columns Department, MDO Name, Onboarded, Active" in message
+    con = load_mdo(tmp_path, "Dept A,MDO A,1,1,1,1,1,1,1,100%\n", header=header)
+    [(source_file, reason)] = con.sql(
+        "select source_file, reason from raw.file_rejections"
+    ).fetchall()
+    assert source_file == "mdo/testland_2026-01-31.csv"
+    assert reason.startswith("the header row lacks 'Active'")
+    assert "Expected the columns Department, MDO Name, Onboarded, Active" in reason
+    assert con.sql("select count(*) from raw.mdo_report").fetchall() == [(0,)]
 
 
 @pytest.mark.parametrize(

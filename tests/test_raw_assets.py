@@ -3,13 +3,16 @@
 import csv
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import openpyxl
 import pytest
-from support import SHIPPED_RAW, materialize_into
+from support import REPO_ROOT, SHIPPED_RAW, materialize_into
 
 from dagster_project.ingest.sources import OFFICER_SOURCES, SOURCES
 
@@ -170,30 +173,96 @@ def break_empty(raw: Path) -> None:
     (raw / "ranking" / "ranking_2026-01-31.csv").write_text("")
 
 
+def add_march(raw: Path) -> str:
+    """A good new file delivered beside the bad one: it must publish."""
+    march = "mdo/bihar_2026-03-31.csv"
+    text = (raw / BIHAR).read_text(encoding="utf-8").replace(",1219,", ",1220,")
+    (raw / march).write_text(text, encoding="utf-8")
+    return march
+
+
+def check_results(result) -> dict[str, tuple[bool, str | None]]:
+    return {
+        f"{e.asset_key.to_user_string()}:{e.check_name}": (e.passed, e.description)
+        for e in result.get_asset_check_evaluations()
+    }
+
+
 @pytest.mark.parametrize(
-    ("damage", "message"),
+    ("damage", "bad_file", "reason", "recorded_by"),
     [
-        (break_missing_column, f"{BIHAR}: the header row lacks 'Total Hours'"),
-        (break_encoding, f"{BIHAR}: is not UTF-8 text"),
-        (break_unknown_folder, "letters/annexure_1.csv: is not in a known folder"),
-        (break_empty, "ranking/ranking_2026-01-31.csv: is empty"),
+        (break_missing_column, BIHAR, "the header row lacks 'Total Hours'", "mdo_report"),
+        (break_encoding, BIHAR, "is not UTF-8 text", "mdo_report"),
+        (break_unknown_folder, "letters/annexure_1.csv", "is not in a known folder", "mdo_report"),
+        (break_empty, "ranking/ranking_2026-01-31.csv", "is empty", "state_ranking"),
     ],
 )
-def test_an_unreadable_file_fails_the_run_and_leaves_the_warehouse_as_it_was(
-    published, raw_copy, damage, message
+def test_an_unreadable_file_is_held_back_and_every_other_file_publishes(
+    published, raw_copy, damage, bad_file, reason, recorded_by
 ):
     before = file_digest(published)
+    march = add_march(raw_copy)
     damage(raw_copy)
     result = materialize_into(raw_copy, published, with_dbt=False)
-    assert not result.success
-    failures = [
-        event.step_failure_data.user_failure_data.description
-        for event in result.all_events
-        if event.is_step_failure and event.step_failure_data.user_failure_data
+    assert result.success
+    assert file_digest(published) != before
+    # Held back once, by one load, with one sentence that says what was expected.
+    rejections = query(
+        published, "select source_file, reason, recorded_by from raw.file_rejections"
+    )
+    assert len(rejections) == 1, rejections
+    [(source_file, text, recorder)] = rejections
+    assert (source_file, recorder) == (bad_file, recorded_by)
+    assert text.startswith(reason) and "Expected" in text
+    # A file loaded before that turned bad keeps its rows; the good new file loads.
+    assert query(published, f"select count(*) from raw.mdo_report where source_file = '{BIHAR}'")[
+        0
+    ] == (96,)
+    assert query(
+        published, f"select count(*) from raw.mdo_report where source_file = '{march}'"
+    ) == [(96,)]
+    checks = check_results(result)
+    assert checks[f"raw/{recorded_by}:no_file_held_back"] == (False, f"{bad_file}: {text}")
+    assert all(passed for key, (passed, _) in checks.items() if "every_row" in key)
+    fixed_or_removed = raw_copy / bad_file
+    fixed_or_removed.unlink()
+    if bad_file == BIHAR:
+        shutil.copy(SHIPPED_RAW / BIHAR, raw_copy / BIHAR)
+    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert query(published, "select count(*) from raw.file_rejections") == [(0,)]
+
+
+def test_a_file_outside_the_raw_folder_is_refused_unread(published, raw_copy, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_text("Department,MDO Name\nroot:x:0:0:root,secret\n", encoding="utf-8")
+    (raw_copy / "mdo" / "bihar_2026-04-30.csv").symlink_to(secret)
+    result = materialize_into(raw_copy, published, with_dbt=False)
+    assert result.success
+    [(source_file, reason)] = query(
+        published, "select source_file, reason from raw.file_rejections"
+    )
+    assert source_file == "mdo/bihar_2026-04-30.csv"
+    assert reason.startswith("is a link to a place outside IGOT_RAW_DIR, so it was not read")
+    every_text = json.dumps([str(event) for event in result.all_events])
+    assert "root:x" not in every_text
+    assert query(published, "select count(*) from raw.mdo_report where mdo_name = 'secret'") == [
+        (0,)
     ]
-    assert any(text.startswith(message) for text in failures), failures
-    assert any("Expected" in text for text in failures)
-    assert file_digest(published) == before
+
+
+def test_a_linked_mdo_folder_inside_the_raw_folder_is_delivered(tmp_path, raw_copy):
+    (raw_copy / "incoming").mkdir()
+    (raw_copy / "mdo").rename(raw_copy / "incoming" / "mdo")
+    (raw_copy / "incoming" / "README.md").write_text("where the MDO reports land\n")
+    (raw_copy / "mdo").symlink_to(raw_copy / "incoming" / "mdo", target_is_directory=True)
+    warehouse = tmp_path / "linked" / "igot.duckdb"
+    result = materialize_into(raw_copy, warehouse, with_dbt=False)
+    assert result.success
+    assert query(warehouse, "select count(*) from raw.mdo_report") == [(96,)]
+    # The real folder is not a known one: refused by name, once, and nothing read twice.
+    assert query(warehouse, "select source_file from raw.file_rejections") == [
+        ("incoming/mdo/bihar_2026-02-25.csv",)
+    ]
 
 
 def write_xlsx_like(csv_path: Path, xlsx_path: Path) -> None:
@@ -249,3 +318,45 @@ def test_unknown_columns_survive_as_json(published, raw_copy):
     )
     assert bihar[0][:3] == ("C", 39.09, 8)
     assert json.loads(bihar[0][3]) == {"Remarks": "ok"}
+
+
+def test_make_run_publishes_the_rest_lists_what_was_held_back_and_exits_non_zero(
+    tmp_path, raw_copy, capsys
+):
+    from dagster_project.cli import report_held_back
+
+    march = raw_copy / "mdo" / "bihar_2026-03-31.csv"
+    march.write_bytes((raw_copy / BIHAR).read_bytes().replace(b"Bihar", b"Bih\xe4r", 1))
+    (raw_copy / "mdo" / "bihar-april.csv").write_text("x\n")
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}
+    env.update(IGOT_RAW_DIR=str(raw_copy), IGOT_WAREHOUSE=str(warehouse))
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    run = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 1, run.stderr[-2000:]
+    assert "succeeded and was published" in run.stdout
+    assert "Files held back (2)" in run.stderr
+    assert "  mdo/bihar-april.csv: has a name this folder does not take." in run.stderr
+    assert "  mdo/bihar_2026-03-31.csv: is not UTF-8 text" in run.stderr
+    assert "Traceback" not in run.stderr
+    files = query(
+        warehouse,
+        "select source_file, status, rows_loaded, rejection_reason from marts.source_files "
+        "where source_table = 'mdo_report' order by source_file",
+    )
+    assert [row[:3] for row in files] == [
+        ("mdo/bihar-april.csv", "rejected", 0),
+        (BIHAR, "loaded", 96),
+        ("mdo/bihar_2026-03-31.csv", "rejected", 0),
+    ]
+    assert files[2][3].startswith("is not UTF-8 text")
+    # Also when nothing is new since, `make run` keeps saying so and keeps failing.
+    assert report_held_back(warehouse) == 1
+    assert "mdo/bihar_2026-03-31.csv: is not UTF-8 text" in capsys.readouterr().err

@@ -6,15 +6,19 @@ import dagster as dg
 import pytest
 
 from dagster_project.definitions import defs
-from dagster_project.resources import RawFiles
+from dagster_project.resources import RawFiles, Warehouse
 
 pytestmark = pytest.mark.pipeline
 
 
-def evaluate(raw_dir, cursor=None, instance=None):
+def evaluate(raw_dir, cursor=None, instance=None, warehouse=None):
+    warehouse = warehouse or raw_dir.parent / "no-warehouse-yet" / "igot.duckdb"
     context = dg.build_sensor_context(
         cursor=cursor,
-        resources={"raw_files": RawFiles(root=str(raw_dir))},
+        resources={
+            "raw_files": RawFiles(root=str(raw_dir)),
+            "warehouse": Warehouse(path=str(warehouse)),
+        },
         definitions=defs,
         instance=instance,
     )
@@ -60,13 +64,40 @@ def test_changed_content_requests_a_run(raw_copy):
     assert dg.AssetKey(["raw", "state_ranking"]) not in request.asset_selection
 
 
-def test_a_misnamed_file_is_reported_and_not_forgotten(raw_copy):
+def test_a_misnamed_file_is_reported_on_every_tick_until_fixed(raw_copy):
     first, _ = evaluate(raw_copy)
     (raw_copy / "mdo" / "bihar-march.csv").write_text("x\n")
+    message = "mdo/bihar-march.csv: has a name this folder does not take"
     result, _ = evaluate(raw_copy, cursor=first.cursor)
     assert not result.run_requests
-    assert (
-        "mdo/bihar-march.csv: has a name this folder does not take"
-        in result.skip_reason.skip_message
+    assert message in result.skip_reason.skip_message
+    again, _ = evaluate(raw_copy, cursor=result.cursor)
+    assert message in again.skip_reason.skip_message
+    (raw_copy / "mdo" / "bihar-march.csv").rename(raw_copy / "mdo" / "bihar_2026-03-31.csv")
+    fixed, _ = evaluate(raw_copy, cursor=again.cursor)
+    assert len(fixed.run_requests) == 1
+
+
+def test_a_misnamed_file_does_not_hold_up_a_good_one(raw_copy):
+    first, _ = evaluate(raw_copy)
+    (raw_copy / "mdo" / "bihar-march.csv").write_text("x\n")
+    shutil.copy(
+        raw_copy / "ranking" / "ranking_2025-12-31.csv",
+        raw_copy / "ranking" / "ranking_2026-01-31.csv",
     )
-    assert result.cursor is None
+    result, _ = evaluate(raw_copy, cursor=first.cursor)
+    [request] = result.run_requests
+    assert dg.AssetKey(["raw", "state_ranking"]) in request.asset_selection
+
+
+def test_a_file_the_last_run_held_back_is_reported_until_fixed(tmp_path, raw_copy):
+    from support import materialize_into
+
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    bihar = raw_copy / "mdo" / "bihar_2026-02-25.csv"
+    bihar.write_bytes(bihar.read_bytes().replace(b"Bihar", b"Bih\xe4r", 1))
+    assert materialize_into(raw_copy, warehouse, with_dbt=False).success
+    first, _ = evaluate(raw_copy, warehouse=warehouse)
+    tick, _ = evaluate(raw_copy, cursor=first.cursor, warehouse=warehouse)
+    assert not tick.run_requests
+    assert "mdo/bihar_2026-02-25.csv: is not UTF-8 text" in tick.skip_reason.skip_message

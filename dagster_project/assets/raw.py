@@ -11,13 +11,14 @@ import duckdb
 
 from dagster_project.assets.officers import officer_asset_checks, officer_assets
 from dagster_project.deliveries import delivery_key, report_delivery
-from dagster_project.ingest.discovery import discover
+from dagster_project.ingest.discovery import survey
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import FileLoad, ensure_raw_schema, load_source
 from dagster_project.ingest.sources import SOURCES, Source
 from dagster_project.resources import RawFiles, Warehouse
 
 PREVIEW_ROWS = 5
+HEADER_ONLY = "has a header and no data rows; loaded as 0 rows. Is this the whole report?"
 
 
 def raw_asset_key(source: Source) -> dg.AssetKey:
@@ -55,21 +56,26 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
 
     @dg.multi_asset(name=f"load_{source.name}", specs=_specs(source))
     def load(context: dg.AssetExecutionContext, warehouse: Warehouse, raw_files: RawFiles):
+        # A file that cannot be read is held back and recorded, not a failure of the asset:
+        # one bad file must not stop the others (the held-back check and the CLI report it).
         try:
-            files = discover(raw_files.root_path()).get(source.name, [])
-        except RawFileError as err:
+            found = survey(raw_files.root_path())
+        except RawFileError as err:  # no raw folder at all: nothing can load
             raise dg.Failure(description=str(err)) from None
+        files = found.files.get(source.name, [])
         loaded_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
         with warehouse.build_connection(context.run_id) as con:
-            try:
-                loads = load_source(con, source, files, loaded_at, context.run_id)
-            except RawFileError as err:
-                raise dg.Failure(description=str(err)) from None
+            loads = load_source(
+                con, source, files, loaded_at, context.run_id, refused=found.refused_for(source)
+            )
             preview = con.sql(
                 f"select * exclude (file_sha256) from raw.{source.name} limit {PREVIEW_ROWS}"
             ).df()
         for load in loads:
-            context.log.info(_describe(load))
+            if load.status == "rejected" or _is_header_only(load):
+                context.log.warning(_describe(load))
+            else:
+                context.log.info(_describe(load))
         report_delivery(context.instance, source, loads)
         yield dg.MaterializeResult(
             asset_key=raw_asset_key(source), metadata=_load_metadata(loads, preview)
@@ -83,7 +89,15 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     return load
 
 
+def _is_header_only(load: FileLoad) -> bool:
+    return load.status == "loaded" and load.rows_read == 0
+
+
 def _describe(load: FileLoad) -> str:
+    if load.status == "rejected":
+        return f"{load.source_file}: held back, not loaded: {load.reason}"
+    if _is_header_only(load):
+        return f"{load.source_file}: {HEADER_ONLY}"
     if load.status == "duplicate_content":
         return f"{load.source_file}: same content as {load.duplicate_of}; not loaded again"
     return (
@@ -98,6 +112,10 @@ def _load_metadata(loads: list[FileLoad], preview) -> dict:
         "files": len(loads),
         "files_changed": sum(load.status == "loaded" for load in loads),
         "duplicate_files": [load.source_file for load in loads if load.duplicate_of],
+        "files_held_back": [
+            f"{load.source_file}: {load.reason}" for load in loads if load.status == "rejected"
+        ],
+        "files_without_data_rows": [load.source_file for load in loads if _is_header_only(load)],
         "rows_read": sum(load.rows_read for load in loads),
         "rows_loaded": sum(load.rows_loaded for load in loads),
         "rows_quarantined": sum(load.rows_quarantined for load in loads),
@@ -123,6 +141,36 @@ def build_rows_accounted_check(source: Source) -> dg.AssetChecksDefinition:
         return dg.AssetCheckResult(
             passed=not mismatches,
             metadata={"files_with_lost_rows": mismatches},
+        )
+
+    return check
+
+
+def build_held_back_check(source: Source) -> dg.AssetChecksDefinition:
+    """No file of this source was held back; a failure names each one and why.
+
+    Not blocking: the other files are good and publish. The run summary lists the files too,
+    and `make run` exits non-zero while any is held back, so a scheduler notices.
+    """
+
+    @dg.asset_check(
+        asset=raw_asset_key(source),
+        name="no_file_held_back",
+        description="Every delivered file could be read; a file that could not is held back.",
+    )
+    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+        with warehouse.build_connection(context.run.run_id) as con:
+            ensure_raw_schema(con, source)
+            rejections = con.execute(
+                "select source_file, reason from raw.file_rejections where recorded_by = ? "
+                "order by source_file",
+                [source.name],
+            ).fetchall()
+        return dg.AssetCheckResult(
+            passed=not rejections,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description="; ".join(f"{file}: {reason}" for file, reason in rejections) or None,
+            metadata={"files_held_back": [f"{file}: {reason}" for file, reason in rejections]},
         )
 
     return check
@@ -167,6 +215,7 @@ def _unaccounted_rows(con: duckdb.DuckDBPyConnection, source: Source) -> list[st
 raw_assets = [*(build_raw_asset(source) for source in SOURCES), *officer_assets]
 raw_asset_checks = [
     *(build_rows_accounted_check(source) for source in SOURCES),
+    *(build_held_back_check(source) for source in SOURCES),
     *officer_asset_checks,
 ]
 
@@ -177,6 +226,11 @@ shared_raw_tables = [
         dg.AssetKey(["raw", "quarantine"]),
         group_name="raw",
         description="Rows of any delivered file that could not be loaded, with the reason.",
+    ),
+    dg.AssetSpec(
+        dg.AssetKey(["raw", "file_rejections"]),
+        group_name="raw",
+        description="Delivered files held back by the latest load of each source, with why.",
     ),
     dg.AssetSpec(
         dg.AssetKey(["raw", "file_loads"]),

@@ -8,8 +8,6 @@ DuckDB cannot parse it, that file is read by the lenient Python reader in `reade
 instead, as .xlsx workbooks always are. Both paths fill the same table.
 """
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,17 @@ import duckdb
 import pandas as pd
 
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.readers import Sheet, trim_trailing_blanks
+from dagster_project.ingest.readers import (
+    HEADER_SEARCH_ROWS,
+    Sheet,
+    csv_rows,
+    decode_csv,
+    detect_delimiter,
+    find_header,
+    trim_trailing_blanks,
+)
+from dagster_project.ingest.sources import Source
+from dagster_project.ingest.typing_sql import sql_literal
 
 CELLS_TABLE = "delivered_cells"
 # Ragged rows carry a few cells more than the header; room for this many more is declared
@@ -34,19 +42,22 @@ class CsvText:
     header: list[str]
     header_row: int  # the header's line; the rows after it are data
     lines: int
+    delimiter: str = ","
 
 
 def create_cells_table(con: duckdb.DuckDBPyConnection, columns: int) -> None:
     """One row per record: its file, number, and cells c1..cN, one column per cell.
 
-    Cells are columns, not a list: DuckDB reads a column of millions of cells in a fraction of
-    the time it takes to pick elements out of as many lists. Rows from the lenient reader carry
-    their number, filled-cell count and whole row as JSON; scanned rows get theirs in SQL.
+        Cells are columns, not a list: DuckDB reads a column of millions of cells in a fraction of
+        the time it takes to pick elements out of as many lists. Rows from the lenient reader carry
+        their number, filled-cell count, whole row as JSON and any problem the reader found (a
+    formula without a saved value); scanned rows get theirs in SQL.
     """
     cells = ", ".join(f"c{i} varchar" for i in range(1, columns + 1))
     con.execute(
         f"create or replace temp table {CELLS_TABLE} "
-        f"(path varchar, source_row integer, used_cells integer, raw_cells varchar, {cells})"
+        "(path varchar, source_row integer, used_cells integer, raw_cells varchar, "
+        f"read_problem varchar, {cells})"
     )
 
 
@@ -54,27 +65,31 @@ def drop_cells_table(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(f"drop table if exists {CELLS_TABLE}")
 
 
-def inspect_csv(data: bytes, source_file: str) -> CsvText:
-    """Check the bytes are UTF-8 text and find the header: the first row with a filled cell."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise RawFileError(
-            source_file,
-            f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})",
-            "a CSV file saved as UTF-8",
-        ) from None
+def inspect_csv(data: bytes, source_file: str, source: Source | None = None) -> CsvText:
+    """Check the bytes are UTF-8 text, and find the delimiter and the header row (see
+    `readers.find_header`; without a source, the first row with a filled cell)."""
+    text = decode_csv(data, source_file)
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    for cells in reader:
-        filled = trim_trailing_blanks(cells)
-        if filled:
-            return CsvText([cell.strip() for cell in filled], reader.line_num, lines)
-    raise RawFileError(source_file, "is empty", "a header row and data rows")
+    delimiter = detect_delimiter(text, source_file, source)
+    first_rows = [
+        (number, cells)
+        for number, cells in csv_rows(text, source_file, delimiter, HEADER_SEARCH_ROWS * 3)
+        if trim_trailing_blanks(cells)
+    ]
+    if not first_rows:
+        raise RawFileError(source_file, "is empty", "a header row and data rows")
+    at = (find_header(first_rows, source) if source else None) or 0
+    number, cells = first_rows[at]
+    header = [cell.strip() for cell in trim_trailing_blanks(cells)]
+    return CsvText(header, number, lines, delimiter)
 
 
 def scan_csv(
-    con: duckdb.DuckDBPyConnection, paths: list[Path], columns: int, lines: dict[Path, int]
+    con: duckdb.DuckDBPyConnection,
+    paths: list[Path],
+    columns: int,
+    lines: dict[Path, int],
+    delimiter: str = ",",
 ) -> list[Path]:
     """Read CSV files into the cells table in one DuckDB scan; return those it could not number.
 
@@ -85,12 +100,12 @@ def scan_csv(
     if not paths:
         return []
     try:
-        _scan(con, paths, columns)
+        _scan(con, paths, columns, delimiter)
     except duckdb.Error:
         if len(paths) == 1:
             return paths
         # One unreadable file must not cost the others the fast path.
-        return [p for path in paths for p in scan_csv(con, [path], columns, lines)]
+        return [p for path in paths for p in scan_csv(con, [path], columns, lines, delimiter)]
     counted = dict(
         con.execute(
             f"select path, count(*) from {CELLS_TABLE} where path in ? group by path",
@@ -103,7 +118,7 @@ def scan_csv(
     return misnumbered
 
 
-def _scan(con: duckdb.DuckDBPyConnection, paths: list[Path], columns: int) -> None:
+def _scan(con: duckdb.DuckDBPyConnection, paths: list[Path], columns: int, delimiter: str) -> None:
     declared = "{" + ", ".join(f"'c{i}': 'varchar'" for i in range(1, columns + 1)) + "}"
     cells = ", ".join(f"c{i}" for i in range(1, columns + 1))
     # nullstr is set to text no cell holds, so an empty cell reads as '' and only the padding
@@ -118,13 +133,14 @@ def _scan(con: duckdb.DuckDBPyConnection, paths: list[Path], columns: int) -> No
             null as source_row,
             null as used_cells,
             null as raw_cells,
+            null as read_problem,
             {cells}
         from read_csv(
             ?,
             auto_detect = false,
             header = false,
             columns = {declared},
-            delim = ',',
+            delim = {sql_literal(delimiter)},
             quote = '"',
             escape = '"',
             null_padding = true,
@@ -150,6 +166,7 @@ def insert_sheet(con: duckdb.DuckDBPyConnection, path: Path, sheet: Sheet, colum
             "source_row": [number for number, _ in sheet.rows],
             "used_cells": [len(trim_trailing_blanks(cells)) for cells in rows],
             "raw_cells": [json.dumps(cells, ensure_ascii=False) for cells in rows],
+            "read_problem": [sheet.problems.get(number) for number, _ in sheet.rows],
             **{
                 f"c{i}": [cells[i - 1] if i <= len(cells) else None for cells in rows]
                 for i in range(1, columns + 1)

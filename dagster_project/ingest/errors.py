@@ -8,7 +8,9 @@ class RawFileError(Exception):
         self.source_file = source_file
         self.problem = problem
         self.expected = expected
-        message = f"{source_file}: {problem}"
-        if expected:
-            message += f". Expected {expected}"
-        super().__init__(message)
+        super().__init__(f"{source_file}: {self.reason}")
+
+    @property
+    def reason(self) -> str:
+        """What is wrong and what was expected, without the file's name."""
+        return f"{self.problem}. Expected {self.expected}" if self.expected else self.problem

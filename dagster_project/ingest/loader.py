@@ -6,11 +6,14 @@ in one SQL statement per batch of files sharing a header; no Python loop touches
 Rows that cannot be placed go to `raw.quarantine` with the raw cells and a reason; printed
 total rows go to the source's totals table. `raw.file_loads` remembers each file's content hash,
 so a re-run skips unchanged files, a corrected file replaces its rows, and the same content
-under a second name is flagged, not loaded twice.
+under a second name is flagged, not loaded twice. A file that cannot be read at all is held
+back (`rejections.py`): it loads nothing, keeps what it loaded before, and the others load.
 """
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 
 import duckdb
@@ -28,8 +31,16 @@ from dagster_project.ingest.cells import (
 )
 from dagster_project.ingest.discovery import DeliveredFile
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.readers import read_sheet
-from dagster_project.ingest.sources import SQL_TYPES, Column, Source, normalise_header
+from dagster_project.ingest.readers import Sheet, read_sheet
+from dagster_project.ingest.rejections import Rejection, ensure_rejections_table, record_rejections
+from dagster_project.ingest.sources import (
+    HEADER_CHARACTERS,
+    SQL_TYPES,
+    TOTAL_ROW_WORDS,
+    Column,
+    Source,
+    normalise_header,
+)
 from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
 
 LINEAGE_COLUMNS = (
@@ -47,12 +58,20 @@ class FileLoad:
 
     source_file: str
     file_sha256: str
-    status: str  # loaded, unchanged or duplicate_content
+    status: str  # loaded, unchanged, duplicate_content, or rejected (held back: see reason)
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
     total_rows: int
     duplicate_of: str | None = None
+    reason: str | None = None  # why a rejected file was held back
+
+    @classmethod
+    def rejected(cls, rejection: Rejection) -> "FileLoad":
+        return cls(
+            rejection.source_file, rejection.file_sha256 or "", "rejected", 0, 0, 0, 0,
+            reason=rejection.reason,
+        )  # fmt: skip
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
@@ -105,6 +124,7 @@ def ensure_bookkeeping_tables(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+    ensure_rejections_table(con)
 
 
 def load_source(
@@ -113,33 +133,56 @@ def load_source(
     files: list[DeliveredFile],
     loaded_at: dt.datetime,
     run_id: str | None = None,
+    refused: Sequence[RawFileError] = (),
 ) -> list[FileLoad]:
-    """Load every file of one source in one transaction: all of them, or none on a bad file.
+    """Load the files of one source in one transaction, holding back each file that cannot be
+    read at all, and record what was held back (see `rejections.py`).
+
+    `refused` are the files that discovery refused by name and that this source's load records
+    (`Survey.refused_for`). The returned list has one entry per file and per refusal.
 
     The files are read into the cells table first, outside the transaction: DuckDB aborts a
     transaction on any error, and a file its CSV reader refuses must fall back to the lenient
     reader, not fail the load.
     """
     ensure_raw_schema(con, source)
-    plan = _plan_loads(con, files)
+    plan = _plan_loads(con, source, files)
     try:
-        headers = _read_files(con, plan.pending)
+        headers = _read_files(con, source, plan)
+        groups = _map_headers(source, plan, headers)
         con.begin()
         try:
-            _forget_files(con, source, plan.changed)
-            for group in _by_header(plan.pending, headers):
-                for load in _insert_rows(con, source, group, headers, loaded_at):
+            _forget_files(con, source, [f for f in plan.changed if f not in plan.rejected])
+            for group, layout in groups:
+                for load in _insert_rows(con, source, group, layout, headers, loaded_at):
                     plan.outcomes[load.source_file] = load
             loads = [plan.outcomes[delivered.source_file] for delivered in files]
-            new_loads = [load for load in loads if load.status != "unchanged"]
+            new_loads = [load for load in loads if load.status not in ("unchanged", "rejected")]
             _log_loads(con, source, new_loads, loaded_at, run_id)
+            rejections = [*plan.rejected.values(), *(Rejection.of(err) for err in refused)]
+            record_rejections(con, source.name, rejections, loaded_at, run_id)
             con.commit()
         except BaseException:
             con.rollback()
             raise
     finally:
         drop_cells_table(con)
-    return loads
+    return [*loads, *(FileLoad.rejected(Rejection.of(err)) for err in refused)]
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> Iterator[None]:
+    """A DataFrame visible to SQL as `name` for the length of the block."""
+    con.register(name, frame)
+    try:
+        yield
+    except BaseException:
+        # After a failed statement DuckDB refuses everything else in the transaction
+        # ("Current transaction is aborted"): raised here, that would hide the real cause.
+        with suppress(duckdb.Error):
+            con.unregister(name)
+        raise
+    con.unregister(name)
 
 
 @dataclass(frozen=True)
@@ -153,14 +196,25 @@ class PendingFile:
 
 @dataclass
 class LoadPlan:
-    """What each file needs: nothing (unchanged or a duplicate), or reading."""
+    """What each file needs: nothing (unchanged or a duplicate), reading, or holding back."""
 
+    source: Source
     outcomes: dict[str, FileLoad] = field(default_factory=dict)
     changed: list[str] = field(default_factory=list)  # loaded before with other content
     pending: list[PendingFile] = field(default_factory=list)
+    rejected: dict[str, Rejection] = field(default_factory=dict)
+
+    def reject(self, err: RawFileError, sha256: str | None) -> None:
+        """Hold a file back: it loads nothing this run, and what it loaded before stays."""
+        rejection = Rejection.of(err, self.source.name, sha256)
+        self.rejected[err.source_file] = rejection
+        self.outcomes[err.source_file] = FileLoad.rejected(rejection)
+        self.pending = [f for f in self.pending if f.delivered.source_file != err.source_file]
 
 
-def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> LoadPlan:
+def _plan_loads(
+    con: duckdb.DuckDBPyConnection, source: Source, files: list[DeliveredFile]
+) -> LoadPlan:
     """Hash every file and compare it with what earlier runs loaded."""
     previous = _previous_loads(con)
     # The file each content was first loaded from, for spotting the same content renamed.
@@ -168,9 +222,14 @@ def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> L
     for load in sorted(previous.values(), key=lambda load: load.source_file, reverse=True):
         if load.status == "loaded":
             first_loaded[load.file_sha256] = load.source_file
-    plan = LoadPlan()
+    plan = LoadPlan(source)
     for delivered in files:
-        data = delivered.path.read_bytes()
+        try:
+            data = delivered.path.read_bytes()
+        except OSError as err:
+            problem = f"cannot be opened ({err.strerror})"
+            plan.reject(RawFileError(delivered.source_file, problem, "a readable file"), None)
+            continue
         sha256 = hashlib.sha256(data).hexdigest()
         earlier = previous.get(delivered.source_file)
         if earlier and earlier.file_sha256 == sha256:
@@ -178,17 +237,21 @@ def _plan_loads(con: duckdb.DuckDBPyConnection, files: list[DeliveredFile]) -> L
             continue
         if earlier:
             plan.changed.append(delivered.source_file)
-            if first_loaded.get(earlier.file_sha256) == delivered.source_file:
-                del first_loaded[earlier.file_sha256]
         twin = first_loaded.get(sha256)
-        if twin:
+        if twin and twin != delivered.source_file:
             plan.outcomes[delivered.source_file] = FileLoad(
                 delivered.source_file, sha256, "duplicate_content", 0, 0, 0, 0, twin
             )
             continue
+        try:
+            is_csv = delivered.path.suffix.lower() == ".csv"
+            csv_text = inspect_csv(data, delivered.source_file, source) if is_csv else None
+        except RawFileError as err:
+            plan.reject(err, sha256)
+            continue
+        if earlier and first_loaded.get(earlier.file_sha256) == delivered.source_file:
+            del first_loaded[earlier.file_sha256]
         first_loaded[sha256] = delivered.source_file
-        is_csv = delivered.path.suffix.lower() == ".csv"
-        csv_text = inspect_csv(data, delivered.source_file) if is_csv else None
         plan.pending.append(PendingFile(delivered, sha256, csv_text))
     return plan
 
@@ -213,41 +276,72 @@ def _forget_files(con: duckdb.DuckDBPyConnection, source: Source, source_files: 
 Header = tuple[list[str], int]  # the header's cells and its row number (0: rows hold no header)
 
 
-def _read_files(con: duckdb.DuckDBPyConnection, pending: list[PendingFile]) -> dict[str, Header]:
-    """Read the files into the cells table: CSVs sharing a header in one DuckDB scan each."""
+def _read_files(
+    con: duckdb.DuckDBPyConnection, source: Source, plan: LoadPlan
+) -> dict[str, Header]:
+    """Read the files into the cells table: CSVs sharing a header in one DuckDB scan each.
+
+    A file that cannot be read is held back (`plan.reject`) before any of its rows go in.
+    """
     sheets = {
-        file.delivered.source_file: read_sheet(file.delivered.path, file.delivered.source_file)
-        for file in pending
-        if not file.csv_text
+        file.delivered.source_file: sheet
+        for file in list(plan.pending)
+        if not file.csv_text and (sheet := _read_sheet_or_reject(file, plan))
     }
-    widths = [len(f.csv_text.header) for f in pending if f.csv_text]
+    widths = [len(f.csv_text.header) for f in plan.pending if f.csv_text]
     widths += [len(sheet.header) for sheet in sheets.values()]
     columns = max(widths, default=1) + SPARE_CELLS
     create_cells_table(con, columns)
     headers: dict[str, Header] = {}
     by_header: dict[tuple[str, ...], list[PendingFile]] = {}
-    for file in pending:
+    for file in plan.pending:
         if file.csv_text:
-            by_header.setdefault(tuple(file.csv_text.header), []).append(file)
-    for group in by_header.values():
+            key = (file.csv_text.delimiter, *file.csv_text.header)
+            by_header.setdefault(key, []).append(file)
+    for (delimiter, *_), group in by_header.items():
         lines = {file.delivered.path: file.csv_text.lines for file in group}
-        unnumbered = set(scan_csv(con, [f.delivered.path for f in group], columns, lines))
+        paths = [f.delivered.path for f in group]
+        unnumbered = set(scan_csv(con, paths, columns, lines, delimiter))
         for file in group:
-            if file.delivered.path in unnumbered:
-                sheets[file.delivered.source_file] = read_sheet(
-                    file.delivered.path, file.delivered.source_file
-                )
-            else:
+            if file.delivered.path not in unnumbered:
                 headers[file.delivered.source_file] = (
                     file.csv_text.header,
                     file.csv_text.header_row,
                 )
-    for file in pending:
+            elif sheet := _read_sheet_or_reject(file, plan):
+                sheets[file.delivered.source_file] = sheet
+    for file in plan.pending:
         sheet = sheets.get(file.delivered.source_file)
         if sheet:
             insert_sheet(con, file.delivered.path, sheet, columns)
             headers[file.delivered.source_file] = (sheet.header, 0)
     return headers
+
+
+def _read_sheet_or_reject(file: PendingFile, plan: LoadPlan) -> Sheet | None:
+    delimiter = file.csv_text.delimiter if file.csv_text else None
+    try:
+        return read_sheet(file.delivered.path, file.delivered.source_file, plan.source, delimiter)
+    except RawFileError as err:
+        plan.reject(err, file.sha256)
+        return None
+
+
+def _map_headers(
+    source: Source, plan: LoadPlan, headers: dict[str, Header]
+) -> list[tuple[list[PendingFile], "HeaderMap"]]:
+    """Each group of files sharing a header, with where the source's columns sit in it; the
+    files of a header the source cannot take (a required column missing) are held back."""
+    mapped = []
+    for group in _by_header(plan.pending, headers):
+        header = headers[group[0].delivered.source_file][0]
+        try:
+            mapped.append((group, map_header(header, source, group[0].delivered.source_file)))
+        except RawFileError as err:
+            for file in group:
+                file_error = RawFileError(file.delivered.source_file, err.problem, err.expected)
+                plan.reject(file_error, file.sha256)
+    return mapped
 
 
 def _by_header(pending: list[PendingFile], headers: dict[str, Header]) -> list[list[PendingFile]]:
@@ -281,11 +375,8 @@ def _log_loads(
             "run_id": run_id,
         }
     )
-    con.register("new_file_loads", frame)
-    try:
+    with registered(con, "new_file_loads", frame):
         con.execute("insert into raw.file_loads by name select * from new_file_loads")
-    finally:
-        con.unregister("new_file_loads")
 
 
 @dataclass(frozen=True)
@@ -312,7 +403,8 @@ def map_header(header: list[str], source: Source, source_file: str) -> HeaderMap
             )
         column = by_spelling.get(normalise_header(text))
         if column is None:
-            extras[index] = text
+            # Two unknown columns of one name are both kept, the later under its position.
+            extras[index] = text if text not in extras.values() else f"{text} (column {index + 1})"
         elif column.name in positions:
             raise RawFileError(
                 source_file,
@@ -341,12 +433,12 @@ def _insert_rows(
     con: duckdb.DuckDBPyConnection,
     source: Source,
     group: list[PendingFile],
+    layout: HeaderMap,
     headers: dict[str, Header],
     loaded_at: dt.datetime,
 ) -> list[FileLoad]:
     """Type the cells of files sharing one header, route them, and count per file."""
     header = headers[group[0].delivered.source_file][0]
-    layout = map_header(header, source, group[0].delivered.source_file)
     files = pd.DataFrame(
         {
             "path": [str(f.delivered.path) for f in group],
@@ -359,13 +451,13 @@ def _insert_rows(
             },
         }
     )
-    con.register("delivered_files", files)
-    try:
-        con.execute(_typed_rows_sql(source, layout, len(header), loaded_at))
-        counts = _route_rows(con, source)
-    finally:
-        con.unregister("delivered_files")
-        con.execute("drop table if exists typed_rows")
+    with registered(con, "delivered_files", files):
+        try:
+            con.execute(_typed_rows_sql(source, layout, len(header), loaded_at))
+            counts = _route_rows(con, source)
+        finally:
+            with suppress(duckdb.Error):  # as in `registered`: never hide the first error
+                con.execute("drop table if exists typed_rows")
     return [
         FileLoad(
             f.delivered.source_file,
@@ -378,120 +470,198 @@ def _insert_rows(
 
 
 def _typed_rows_sql(source: Source, layout: HeaderMap, width: int, loaded_at: dt.datetime) -> str:
-    """One statement that numbers, types and judges every data row of the files of one header."""
-    is_total = (
-        " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
-        if source.total_row_labels
-        else "false"
+    """One statement that numbers, types and judges every data row of the files of one header.
+
+    It is a chain of named steps, each a CTE built by its own function below: the rows of the
+    delivered files, their cells by column, typed, judged, and the row as it is stored.
+    """
+    cells = [f"c{i}" for i in range(1, width + SPARE_CELLS + 1)]
+    steps = {
+        "first_rows": _first_rows_step(),
+        "data_rows": _data_rows_step(source, cells),
+        "cells_by_column": _cells_by_column_step(source, layout, width, cells),
+        "typed_cells": _typed_cells_step(source),
+        "judged": _judged_step(source, layout),
+    }
+    ctes = ",\n".join(f"{name} as (\n{_indent(sql, 4)}\n)" for name, sql in steps.items())
+    return (
+        "create temp table typed_rows as\nwith\n"
+        + ctes
+        + "\n"
+        + _stored_rows_select(source, layout, loaded_at, cells)
+        + "\n"
     )
+
+
+def _indent(sql: str, spaces: int) -> str:
+    return "\n".join(" " * spaces + line if line else line for line in sql.splitlines())
+
+
+def _list(items: list[str], spaces: int) -> str:
+    """Items of a select list, one per line; an item of several lines keeps its shape."""
+    return (",\n" + " " * spaces).join(_indent(item, spaces).lstrip() for item in items)
+
+
+def _first_rows_step() -> str:
+    """Where each file's rows start in the cells table, for numbering scanned rows."""
+    return f"""select
+    path,
+    min(rowid) as first_row_id
+from {CELLS_TABLE}
+group by path"""
+
+
+def _data_rows_step(source: Source, cells: list[str]) -> str:
+    """Every row read, with its file's values (state, date, ...) and its own row number."""
     file_values = [
         f"cast(delivered_files.{f.name} as {SQL_TYPES[f.kind]}) as {f.name}"
         for f in source.file_fields
     ]
-    cell_columns = [
+    columns = [
+        *file_values,
+        "delivered_files.source_file",
+        "delivered_files.file_sha256",
+        "delivered_files.header_row",
+        f"coalesce({CELLS_TABLE}.source_row, {CELLS_TABLE}.rowid - first_rows.first_row_id + 1)"
+        " as source_row",
+        f"{CELLS_TABLE}.used_cells",
+        f"{CELLS_TABLE}.raw_cells",
+        f"{CELLS_TABLE}.read_problem",
+        *(f"{CELLS_TABLE}.{cell}" for cell in cells),
+    ]
+    return f"""select
+    {_list(columns, 4)}
+from {CELLS_TABLE}
+inner join delivered_files
+    on {CELLS_TABLE}.path = delivered_files.path
+inner join first_rows
+    on {CELLS_TABLE}.path = first_rows.path"""
+
+
+def _filled(cell: str) -> str:
+    return f"trim(coalesce({cell}, '')) <> ''"
+
+
+def _used_cells(cells: list[str]) -> str:
+    """How many cells a row fills, up to its last filled one.
+
+    Cell by cell, so that for most rows the first filled cell ends the test: cheap on millions
+    of rows. Rows of the lenient reader bring their own count.
+    """
+    tests = [f"case when {_filled(cell)} then {i} else 0 end" for i, cell in enumerate(cells, 1)]
+    return "coalesce(used_cells, greatest(\n    " + _list(tests, 4) + "\n))"
+
+
+def _any_filled(cells: list[str]) -> str:
+    return "(\n    " + "\n    or ".join(_filled(cell) for cell in cells) + "\n)"
+
+
+def _cells_by_column_step(source: Source, layout: HeaderMap, width: int, cells: list[str]) -> str:
+    """Each of the source's columns as `c_<name>`, unknown columns as `x_<index>`, and the
+    reason a row has more cells than the header."""
+    by_column = [
         f"coalesce(c{layout.positions[c.name] + 1}, '') as c_{c.name}"
         if c.name in layout.positions
         else f"cast(null as varchar) as c_{c.name}"
         for c in source.columns
     ]
     extra_cells = [f"coalesce(c{index + 1}, '') as x_{index}" for index in layout.extras]
+    beyond_header = _indent(_any_filled(cells[width:]), 8).lstrip()
+    used = _indent(_used_cells(cells), 8).lstrip()
+    shape_reason = f"""case
+    when
+        used_cells > {width}
+        or used_cells is null and {beyond_header}
+        then {used} || ' cells where {width} were expected'
+end as shape_reason"""
+    return f"""select
+    *,
+    {_list([*by_column, *extra_cells], 4)},
+    {_indent(shape_reason, 4).lstrip()}
+from data_rows
+-- The header and rows above it are not data; wholly blank rows carry nothing.
+where
+    source_row > header_row
+    and (used_cells > 0 or used_cells is null and {_indent(_any_filled(cells), 4).lstrip()})"""
+
+
+def _typed_cells_step(source: Source) -> str:
+    """Each column's typed value, null where the cell is blank or unreadable, and whether the
+    row is a printed total."""
     typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.columns]
+    return f"""select
+    *,
+    {_list([*typed, f"{_total_row_test(source)} as is_total"], 4)}
+from cells_by_column"""
+
+
+def _total_row_test(source: Source) -> str:
+    """A printed total row: every label cell blank, or one of them reading "Total"."""
+    if not source.total_row_labels:
+        return "false"
+    blank = " and ".join(f"nullif(trim(c_{name}), '') is null" for name in source.total_row_labels)
+    words = ", ".join(sql_literal(normalise_header(word)) for word in TOTAL_ROW_WORDS)
+    labelled = [
+        f"regexp_replace(lower(c_{name}), '[^{HEADER_CHARACTERS}]+', '', 'g') in ({words})"
+        for name in source.total_row_labels
+    ]
+    return "(\n    " + "\n    or ".join([f"({blank})", *labelled]) + "\n)"
+
+
+def _judged_step(source: Source, layout: HeaderMap) -> str:
+    """Every reason the row cannot be loaded, or null."""
     reasons = [
-        reason_expression(c, f"c_{c.name}", c.name, layout.headers.get(c.name, c.header), is_total)
+        reason_expression(
+            c, f"c_{c.name}", c.name, layout.headers.get(c.name, c.header), "is_total"
+        )
         for c in source.columns
     ]
-    extras = (
-        "json_object("
-        + ", ".join(f"{sql_literal(text)}, x_{index}" for index, text in layout.extras.items())
-        + ")"
-        if layout.extras
-        else "cast(null as json)"
-    )
-    scanned = width + SPARE_CELLS
-    cells = [f"c{i}" for i in range(1, scanned + 1)]
-    filled = [f"trim(coalesce({cell}, '')) <> ''" for cell in cells]
-    # Cell by cell, so that for most rows the first filled cell ends the test: cheap on
-    # millions of rows. Rows of the lenient reader bring their own count.
-    used = (
-        "coalesce(used_cells, greatest("
-        + ", ".join(f"case when {test} then {i} else 0 end" for i, test in enumerate(filled, 1))
-        + "))"
-    )
-    return f"""
-        create temp table typed_rows as
-        with first_rows as (
-            select
-                path,
-                min(rowid) as first_row_id
-            from {CELLS_TABLE}
-            group by path
-        ),
-        data_rows as (
-            select
-                {"".join(value + ", " for value in file_values)}
-                delivered_files.source_file,
-                delivered_files.file_sha256,
-                delivered_files.header_row,
-                coalesce(
-                    {CELLS_TABLE}.source_row, {CELLS_TABLE}.rowid - first_rows.first_row_id + 1
-                ) as source_row,
-                {CELLS_TABLE}.used_cells,
-                {CELLS_TABLE}.raw_cells,
-                {", ".join(f"{CELLS_TABLE}.{cell}" for cell in cells)}
-            from {CELLS_TABLE}
-            inner join delivered_files
-                on {CELLS_TABLE}.path = delivered_files.path
-            inner join first_rows
-                on {CELLS_TABLE}.path = first_rows.path
-        ),
-        cells_by_column as (
-            select
-                *,
-                {", ".join([*cell_columns, *extra_cells])},
-                case
-                    when
-                        used_cells > {width}
-                        or used_cells is null and ({" or ".join(filled[width:])})
-                        then {used} || ' cells where {width} were expected'
-                end as shape_reason
-            from data_rows
-            -- The header and rows above it are not data; wholly blank rows carry nothing.
-            where
-                source_row > header_row
-                and (used_cells > 0 or used_cells is null and ({" or ".join(filled)}))
-        ),
-        typed_cells as (
-            select
-                *,
-                {", ".join(typed)}
-            from cells_by_column
-        ),
-        judged as (
-            select
-                *,
-                {is_total} as is_total,
-                nullif(concat_ws('; ', shape_reason, {", ".join(reasons)}), '') as reason
-            from typed_cells
-        )
-        select
-            {", ".join([*(f.name for f in source.file_fields), *(c.name for c in source.columns)])},
-            {extras} as extra_columns,
-            source_file,
-            file_sha256,
-            source_row,
-            cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at,
-            is_total,
-            reason,
-            -- The row as read, for quarantined rows only: padding beyond its last cell dropped.
-            case
-                when reason is not null
-                    then coalesce(
-                        raw_cells,
-                        to_json(list_filter([{", ".join(cells)}], lambda c: c is not null))
-                    )
-            end as raw_cells
-        from judged
-    """
+    reasons = [reason for reason in reasons if reason != "null"]
+    return f"""select
+    *,
+    nullif(concat_ws(
+        '; ',
+        read_problem,
+        shape_reason,
+        {_list(reasons, 8)}
+    ), '') as reason
+from typed_cells"""
+
+
+def _extra_columns(layout: HeaderMap) -> str:
+    """Unknown columns as one JSON object, keyed by their header."""
+    if not layout.extras:
+        return "cast(null as json)"
+    pairs = [f"{sql_literal(text)}, x_{index}" for index, text in layout.extras.items()]
+    return "json_object(" + ", ".join(pairs) + ")"
+
+
+def _stored_rows_select(
+    source: Source, layout: HeaderMap, loaded_at: dt.datetime, cells: list[str]
+) -> str:
+    """The row as the raw tables store it, with where it goes (is_total, reason)."""
+    columns = [
+        *(f.name for f in source.file_fields),
+        *(c.name for c in source.columns),
+        f"{_extra_columns(layout)} as extra_columns",
+        "source_file",
+        "file_sha256",
+        "source_row",
+        f"cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at",
+        "is_total",
+        "reason",
+    ]
+    return f"""select
+    {_list(columns, 4)},
+    -- The row as read, for quarantined rows only: padding beyond its last cell dropped.
+    case
+        when reason is not null
+            then coalesce(
+                raw_cells,
+                to_json(list_filter([{", ".join(cells)}], lambda c: c is not null))
+            )
+    end as raw_cells
+from judged"""
 
 
 def _route_rows(

@@ -2,19 +2,31 @@
 
 Cells stay text here; typing and validation happen in SQL (see `loader.py`), so that every
 reason a row is quarantined is worded in one place. Row numbers are the file's own (the header
-is row 1), as a person would find them in a spreadsheet.
+is row 1 unless title rows come first), as a person would find them in a spreadsheet.
+
+Delivered files are not always tidy: a workbook may open with a title or carry its table on a
+second sheet, a CSV may be separated by semicolons (Excel's default where the comma is the
+decimal mark). The header is therefore looked for, not assumed: it is the first row, among the
+first rows of each sheet, that names every column the source requires.
 """
 
 import csv
 import datetime as dt
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 
 from dagster_project.ingest.errors import RawFileError
+from dagster_project.ingest.sources import Source, normalise_header
+
+# How far down a sheet the header may sit (under a title, a date line, a blank row or two).
+HEADER_SEARCH_ROWS = 20
+DELIMITERS = (",", ";", "\t")
+
+Numbered = list[tuple[int, list[str]]]  # (row number in the file, cells)
 
 
 @dataclass(frozen=True)
@@ -22,55 +34,159 @@ class Sheet:
     """The cells of one file: its header row and its non-blank data rows."""
 
     header: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number in the file, cells)
+    rows: Numbered
+    # Why a row cannot be trusted although its cells read, by row number (a formula whose
+    # value was never saved); the loader quarantines those rows with the reason.
+    problems: dict[int, str] = field(default_factory=dict)
 
 
-def read_sheet(path: Path, source_file: str) -> Sheet:
-    """Read a .csv (UTF-8) or the first sheet of an .xlsx workbook."""
+def read_sheet(
+    path: Path, source_file: str, source: Source | None = None, delimiter: str | None = None
+) -> Sheet:
+    """Read a .csv (UTF-8) or the sheet of an .xlsx workbook that holds the source's table."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        numbered = _csv_rows(path, source_file)
-    elif suffix == ".xlsx":
-        numbered = _xlsx_rows(path, source_file)
-    else:
-        raise RawFileError(source_file, f"'{suffix}' files are not read", "a .csv or .xlsx file")
-    return _split_header(numbered, source_file)
+        text = decode_csv(path.read_bytes(), source_file)
+        delimiter = delimiter or detect_delimiter(text, source_file, source)
+        return _split_header(csv_rows(text, source_file, delimiter), source_file, source)
+    if suffix == ".xlsx":
+        return _read_workbook(path, source_file, source)
+    raise RawFileError(source_file, f"'{suffix}' files are not read", "a .csv or .xlsx file")
 
 
-def _csv_rows(path: Path, source_file: str) -> list[tuple[int, list[str]]]:
-    data = path.read_bytes()
+def decode_csv(data: bytes, source_file: str) -> str:
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise RawFileError(
             source_file,
             f"is not UTF-8 text (byte 0x{data[err.start]:02x} at offset {err.start})",
             "a CSV file saved as UTF-8",
         ) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    numbered = []
-    for cells in reader:
-        numbered.append((reader.line_num, cells))
+
+
+def csv_rows(text: str, source_file: str, delimiter: str, limit: int | None = None) -> Numbered:
+    """The file's records with their line numbers; `limit` stops after that many records."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    numbered: Numbered = []
+    try:
+        for cells in reader:
+            numbered.append((reader.line_num, cells))
+            if limit and len(numbered) >= limit:
+                break
+    except csv.Error as err:
+        raise RawFileError(
+            source_file,
+            f"cannot be read as CSV at line {reader.line_num + 1} ({_csv_problem(err)})",
+            "a CSV file as a spreadsheet exports it; check how the file was made",
+        ) from None
     return numbered
 
 
-def _xlsx_rows(path: Path, source_file: str) -> list[tuple[int, list[str]]]:
+def _csv_problem(err: csv.Error) -> str:
+    if "field larger than field limit" in str(err):
+        return f"a cell longer than {csv.field_size_limit():,} characters"
+    return str(err)
+
+
+def detect_delimiter(text: str, source_file: str, source: Source | None) -> str:
+    """The delimiter under which the source's header appears; else the one splitting the
+    first filled row into the most cells (the header check then names what is missing)."""
+    first_rows = {d: csv_rows(text, source_file, d, HEADER_SEARCH_ROWS) for d in DELIMITERS}
+    if source:
+        for delimiter, rows in first_rows.items():
+            if find_header(rows, source) is not None:
+                return delimiter
+    widths = {
+        d: len(trim_trailing_blanks(next((c for _, c in rows if trim_trailing_blanks(c)), [])))
+        for d, rows in first_rows.items()
+    }
+    return max(DELIMITERS, key=lambda d: (widths[d], d == ","))
+
+
+def find_header(numbered: Numbered, source: Source) -> int | None:
+    """Where the header is: the first of the first filled rows that names every required
+    column of the source (as `map_header` matches them); None when no row does."""
+    required = [c.spellings() for c in source.columns if c.required]
+    filled = [(i, cells) for i, (_, cells) in enumerate(numbered) if trim_trailing_blanks(cells)]
+    for index, cells in filled[:HEADER_SEARCH_ROWS]:
+        names = {normalise_header(cell) for cell in cells}
+        if all(names & spellings for spellings in required):
+            return index
+    return None
+
+
+def _read_workbook(path: Path, source_file: str, source: Source | None) -> Sheet:
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        values = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError) as err:
         raise RawFileError(
             source_file, f"is not a readable .xlsx workbook ({err})", "an Excel .xlsx file"
         ) from None
     try:
-        sheet = workbook.worksheets[0]
-        # Read-only rows start at min_row and have no gaps; an empty leading cell carries no
-        # row number of its own, so the number comes from the position.
-        return [
-            (number, [_xlsx_cell_text(cell) for cell in cells])
-            for number, cells in enumerate(sheet.iter_rows(), start=sheet.min_row or 1)
-        ]
+        sheets = [_sheet_rows(sheet) for sheet in values.worksheets]
     finally:
-        workbook.close()
+        values.close()
+    chosen = 0
+    if source:
+        chosen = next(
+            (i for i, rows in enumerate(sheets) if find_header(rows, source) is not None), 0
+        )
+    if not sheets:
+        raise RawFileError(source_file, "has no sheets", "an Excel .xlsx file with a table")
+    sheet = _split_header(sheets[chosen], source_file, source)
+    unsaved = _formulas_without_values(path, chosen, sheet)
+    return Sheet(sheet.header, sheet.rows, unsaved)
+
+
+def _sheet_rows(sheet) -> Numbered:
+    # Read-only rows start at min_row and have no gaps; an empty leading cell carries no row
+    # number of its own, so the number comes from the position.
+    return [
+        (number, [_xlsx_cell_text(cell) for cell in cells])
+        for number, cells in enumerate(sheet.iter_rows(), start=sheet.min_row or 1)
+    ]
+
+
+def _formulas_without_values(path: Path, sheet_index: int, sheet: Sheet) -> dict[int, str]:
+    """Rows with a formula cell whose value Excel never saved (a file written by a program,
+    not by Excel): openpyxl reads such a cell as empty, which would load a wrong blank."""
+    blank = {
+        (number, column)
+        for number, cells in sheet.rows
+        for column, text in enumerate(cells)
+        if not text
+    }
+    if not blank:
+        return {}
+    formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        rows = _sheet_rows_raw(formulas.worksheets[sheet_index])
+    finally:
+        formulas.close()
+    problems: dict[int, list[str]] = {}
+    for number, cells in rows:
+        for column, value in enumerate(cells):
+            if (number, column) in blank and _is_formula(value):
+                header = sheet.header[column] if column < len(sheet.header) else f"{column + 1}"
+                problems.setdefault(number, []).append(header)
+    return {
+        number: "formula without a saved value in column "
+        + ", ".join(headers)
+        + "; open and save the file in Excel"
+        for number, headers in problems.items()
+    }
+
+
+def _sheet_rows_raw(sheet) -> list[tuple[int, list]]:
+    return [
+        (number, [cell.value for cell in cells])
+        for number, cells in enumerate(sheet.iter_rows(), start=sheet.min_row or 1)
+    ]
+
+
+def _is_formula(value) -> bool:
+    return (isinstance(value, str) and value.startswith("=")) or "Formula" in type(value).__name__
 
 
 def _xlsx_cell_text(cell) -> str:
@@ -95,13 +211,18 @@ def _plain_number(value: float) -> str:
     return f"{round(value, 10):.10f}".rstrip("0").rstrip(".")
 
 
-def _split_header(numbered: list[tuple[int, list[str]]], source_file: str) -> Sheet:
-    """The first non-blank row is the header; wholly blank rows carry nothing and are skipped."""
+def _split_header(numbered: Numbered, source_file: str, source: Source | None) -> Sheet:
+    """The header (see `find_header`; the first filled row when no row names the source's
+    columns) and the filled rows below it; wholly blank rows carry nothing and are skipped."""
     filled = [(number, cells) for number, cells in numbered if trim_trailing_blanks(cells)]
     if not filled:
         raise RawFileError(source_file, "is empty", "a header row and data rows")
-    _, header = filled[0]
-    return Sheet(header=[cell.strip() for cell in trim_trailing_blanks(header)], rows=filled[1:])
+    found = find_header(filled, source) if source else None
+    at = found or 0
+    header = filled[at][1]
+    return Sheet(
+        header=[cell.strip() for cell in trim_trailing_blanks(header)], rows=filled[at + 1 :]
+    )
 
 
 def trim_trailing_blanks(cells: list[str]) -> list[str]:

@@ -20,10 +20,17 @@ SQL_TYPES: dict[ColumnKind, str] = {
 }
 
 
+# A label cell reading one of these (ignoring case, spaces and punctuation) marks a printed
+# total row, not an MDO: "Total", "Grand Total", and the Hindi कुल ("total") and कुल योग.
+TOTAL_ROW_WORDS = ("total", "grand total", "कुल", "कुल योग")
+# What normalise_header keeps of a text: digits, Latin letters and Devanagari.
+HEADER_CHARACTERS = "0-9a-z\u0900-\u097f"
+
+
 def normalise_header(text: str) -> str:
     """Compare headers ignoring case, spaces and punctuation; % and # become words."""
     spelled = text.lower().replace("%", " pct ").replace("#", " no ")
-    return re.sub(r"[^0-9a-z\u0900-\u097f]+", "", spelled)
+    return re.sub(f"[^{HEADER_CHARACTERS}]+", "", spelled)
 
 
 @dataclass(frozen=True)
@@ -67,7 +74,8 @@ class Source:
     columns: tuple[Column, ...]
     description: str
     file_fields: tuple[FileField, ...] = ()
-    # Rows whose label columns are all blank are the report's printed totals, not data.
+    # Rows whose label columns are all blank, or one of which reads "Total" (TOTAL_ROW_WORDS),
+    # are the report's printed totals, not data.
     total_row_labels: tuple[str, ...] = ()
     totals_table: str = ""
     key: tuple[str, ...] = field(default=())  # identifies a file's snapshot, from file fields

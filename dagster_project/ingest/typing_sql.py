@@ -46,6 +46,24 @@ def _timestamp(cell: str) -> str:
     )
 
 
+def _matches(column: Column, cell: str) -> str:
+    return f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
+
+
+def _number(column: Column, cell: str) -> str:
+    """The cell as a number once its grouping commas, % sign and spaces are gone; null when
+    it does not fit the column's type (more than BIGINT holds), never an error that would
+    abort the load."""
+    digits = f"replace(replace(replace({cell}, ',', ''), '%', ''), ' ', '')"
+    return f"try_cast({digits} as {'bigint' if column.kind == 'integer' else 'double'})"
+
+
+def _fits(column: Column, cell: str) -> str:
+    """A well-formed number that its column can hold (a double of 400 digits is infinite)."""
+    number = _number(column, cell)
+    return f"{number} is not null" if column.kind == "integer" else f"isfinite({number})"
+
+
 def parse_expression(column: Column, ref: str) -> str:
     """The typed value of the cell, or null when it is blank or unreadable."""
     cell = _cell(ref)
@@ -55,10 +73,10 @@ def parse_expression(column: Column, ref: str) -> str:
         return _timestamp(cell)
     if column.kind == "date":
         return f"try_cast({cell} as date)"
-    matches = f"regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
-    digits = f"replace(replace(replace({cell}, ',', ''), '%', ''), ' ', '')"
-    sql_type = "bigint" if column.kind == "integer" else "double"
-    return f"case when {matches} then cast({digits} as {sql_type}) end"
+    return (
+        f"case\n    when {_matches(column, cell)}\n        and {_fits(column, cell)}\n"
+        f"        then {_number(column, cell)}\nend"
+    )
 
 
 def reason_expression(
@@ -71,9 +89,10 @@ def reason_expression(
     """
     cell = _cell(ref)
     header = sql_literal(header_in_file)
-    reasons = []
+    # (conditions, reason); the first that holds is the reason, as in a SQL case.
+    reasons: list[tuple[list[str], str]] = []
     if column.not_blank:
-        reasons.append(f"when not ({exempt}) and {cell} is null then {header} || ' is blank'")
+        reasons.append(([f"not ({exempt})", f"{cell} is null"], f"{header} || ' is blank'"))
     if column.kind != "text":
         if column.kind == "date":
             unreadable = f"try_cast({cell} as date) is null"
@@ -81,12 +100,24 @@ def reason_expression(
             # Parsing against several formats is dear: the parsed value is reused.
             unreadable = f"{typed_ref} is null"
         else:
-            unreadable = f"not regexp_full_match({cell}, {sql_literal(PATTERNS[column.kind])})"
+            unreadable = f"not {_matches(column, cell)}"
         noun = sql_literal(f" is not {NOUNS[column.kind]} in column ")
         reasons.append(
-            f"when {cell} is not null and {unreadable} "
-            f"then '''' || {cell} || '''' || {noun} || {header}"
+            ([f"{cell} is not null", unreadable], f"'''' || {cell} || '''' || {noun} || {header}")
+        )
+    if column.kind in ("integer", "decimal", "percent"):
+        # Well formed (the reason above did not hold) but more than the column's type holds.
+        too_large = sql_literal(" is too large for column ")
+        reasons.append(
+            (
+                [f"{cell} is not null", f"not coalesce({_fits(column, cell)}, false)"],
+                f"{cell} || {too_large} || {header}",
+            )
         )
     if not reasons:
         return "null"
-    return "case " + " ".join(reasons) + " end"
+    whens = [
+        "    when " + "\n        and ".join(conditions) + f"\n        then {reason}"
+        for conditions, reason in reasons
+    ]
+    return "case\n" + "\n".join(whens) + "\nend"
