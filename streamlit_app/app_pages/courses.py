@@ -6,7 +6,7 @@ import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import MISSING, duration, indian_number, long_date, short_date
+from streamlit_app.formatting import MISSING, duration, indian_number, long_date, md, short_date
 from streamlit_app.mandate import MANDATE_DUE, TODAY_KEY, Deadline
 
 components.page_header(
@@ -41,7 +41,9 @@ components.metric_cards(
         Card(
             "Quickest AI + Cyber pair",
             duration(quickest["total_minutes"].iloc[0]) if not quickest.empty else MISSING,
-            help=(f"For {quickest['experience_band'].iloc[0]}." if not quickest.empty else None),
+            help=(
+                f"For {md(quickest['experience_band'].iloc[0])}." if not quickest.empty else None
+            ),
         ),
         Card(
             "Recommended courses",
