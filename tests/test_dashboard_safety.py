@@ -5,14 +5,18 @@ import csv
 import io
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
+from conftest import SHIPPED_RAW, materialize_into
+from streamlit.testing.v1 import AppTest
 
 from streamlit_app import components
 from streamlit_app.formatting import MISSING, md, spreadsheet_safe
@@ -202,3 +206,162 @@ def test_a_csv_download_cannot_run_a_formula_in_excel():
         ["'@SUM(A1)", "'+x", "10", ""],
         ["Law Department", "Law Department, Bihar", "20", "AI"],
     ]
+
+
+# --- names from delivered files, through the pipeline, on every page ------------------------
+
+HINDI_DEPARTMENT = "जल संसाधन विभाग"
+HINDI_MDO = f"{HINDI_DEPARTMENT}, बिहार"
+HINDI_NON_DEPARTMENT = "कोई संस्था"
+IMAGE_MDO = "<img src=x onerror=alert(1)> ![b](http://host/beacon.png)"
+APP = str(REPO_ROOT / "streamlit_app" / "app.py")
+PAGES = [
+    "app_pages/departments.py",
+    "app_pages/org_mapping_review.py",
+    "app_pages/courses.py",
+    "app_pages/data_status.py",
+]
+
+
+def deliver_untrusted_names(raw: Path) -> None:
+    """Rows a demanding user delivered: a phishing department large enough to lead the
+    Departments headline, Hindi department names, a row with no MDO name that the loader
+    quarantines, and a ragged ranking row (a finding with no state)."""
+    report = raw / "mdo" / "bihar_2026-02-25.csv"
+    lines = report.read_text(encoding="utf-8").splitlines()
+    rows = io.StringIO()
+    csv.writer(rows, lineterminator="\n").writerows(
+        [
+            [PHISHING, IMAGE_MDO, 2000000, 1000, 10, 100, 10, 5.5, 10, 5, "50.00%"],
+            [HINDI_DEPARTMENT, HINDI_MDO, 40, 20, 5, 50, 25, 10.5, 8, 6, "75.00%"],
+            [HINDI_NON_DEPARTMENT, "कोई संस्था इकाई", 10, 5, 1, 5, 2, 1.5, 2, 1, "50.00%"],
+            ["Finance Department Bihar", "", 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1],
+        ]
+    )  # fmt: skip
+    # Before the printed total row, which stays last.
+    lines[-1:-1] = rows.getvalue().splitlines()
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with (raw / "ranking" / "ranking_2025-12-31.csv").open("a", encoding="utf-8") as ranking:
+        ranking.write("LAKSHADWEEP,C\n")
+
+
+@pytest.fixture(scope="module")
+def untrusted(tmp_path_factory) -> Path:
+    """The warehouse the pipeline builds from raw files with those rows."""
+    root = tmp_path_factory.mktemp("untrusted")
+    raw = root / "raw"
+    shutil.copytree(SHIPPED_RAW, raw)
+    deliver_untrusted_names(raw)
+    warehouse = root / "wh" / "igot.duckdb"
+    result = materialize_into(raw, warehouse, with_quality=False)
+    assert result.success, "the pipeline failed on names it should treat as data"
+    return warehouse
+
+
+def open_page(page: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [exception.message for exception in app.exception]
+    return app
+
+
+def markdown_on_page(app: AppTest) -> list[str]:
+    """Every string the page hands to Markdown: headings, takeaways, captions, notices,
+    metric labels and their help."""
+    elements = [*app.title, *app.header, *app.subheader, *app.caption, *app.markdown]
+    elements += [*app.info, *app.warning, *app.error, *app.success]
+    texts = [str(element.value) for element in elements]
+    texts += [metric.label for metric in app.metric]
+    texts += [metric.proto.help for metric in app.metric if metric.proto.help]
+    return texts
+
+
+def query(warehouse: Path, sql: str, params=None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.pipeline
+def test_hindi_department_names_are_departments_in_the_review(untrusted):
+    orphans = query(
+        untrusted,
+        "select department from marts.org_mapping_issues where issue_type = 'orphan' "
+        "and department in (?, ?)",
+        [HINDI_DEPARTMENT, HINDI_NON_DEPARTMENT],
+    )
+    # A Hindi department is one; a Hindi body that is not a department is still an orphan.
+    assert orphans == [(HINDI_NON_DEPARTMENT,)]
+
+
+@pytest.mark.pipeline
+def test_every_open_finding_is_reachable_on_the_review_page(untrusted, monkeypatch):
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(untrusted))
+    expected = query(untrusted, "select count(*) from marts.org_mapping_issues where is_open")
+    no_state = query(
+        untrusted,
+        "select count(*) from marts.org_mapping_issues where is_open and state is null",
+    )[0][0]
+    assert no_state >= 1, "the ragged ranking row should give a finding with no state"
+    # The row with no MDO name takes the state of its file.
+    assert query(
+        untrusted,
+        "select state from marts.org_mapping_issues where issue_type = 'unparsed_row' "
+        "and source_file like 'mdo/%' and mdo_name is null",
+    ) == [("Bihar",)]
+    app = open_page("app_pages/org_mapping_review.py")
+    reached = 0
+    for state_index in range(len(app.selectbox(key="review_state").options)):
+        app.selectbox(key="review_state").select_index(state_index).run()
+        for snapshot_index in range(len(app.selectbox(key="review_snapshot").options)):
+            app.selectbox(key="review_snapshot").select_index(snapshot_index).run()
+            assert not app.exception, [exception.message for exception in app.exception]
+            reached += len(app.dataframe[-1].value)
+    assert "No state (ranking, course and reference files)" in (
+        app.selectbox(key="review_state").options
+    )
+    assert reached == expected[0][0]
+
+
+@pytest.fixture
+def untrusted_everywhere(untrusted, tmp_path, monkeypatch) -> Path:
+    """That warehouse, with markup also in the names the pipeline takes from its own seeds
+    and reference files (a state, an experience band, a job): every page shows one."""
+    warehouse = tmp_path / "igot.duckdb"
+    shutil.copyfile(untrusted, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        con.execute(
+            "update marts.state_ranking set state = state || ' ' || ? where state = 'Maharashtra'",
+            [PHISHING],
+        )
+        con.execute(
+            "update marts.course_recommendation set experience_band = experience_band || ?",
+            [" :red[band] <img src=x>"],
+        )
+        con.execute("update marts.pipeline_runs set job_name = ?", [PHISHING])
+    finally:
+        con.close()
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(warehouse))
+    return warehouse
+
+
+@pytest.mark.pipeline
+def test_no_link_or_image_from_the_data_survives_on_any_page(untrusted_everywhere):
+    shown = []
+    for page in PAGES:
+        shown += markdown_on_page(open_page(page))
+    ranking = AppTest.from_file(APP, default_timeout=60)
+    ranking.run()
+    assert not ranking.exception, [exception.message for exception in ranking.exception]
+    shown += markdown_on_page(ranking)
+    for markdown in shown:
+        assert_inert(markdown)
+    # The names did reach the pages, as text: the headline names the phishing department.
+    everything = "\n".join(shown)
+    assert f"the most inactive users are in {md(PHISHING)}" in everything
+    assert f"behind {md('Maharashtra ' + PHISHING)}" in everything
+    assert md(" :red[band] <img src=x>") in everything
