@@ -82,11 +82,23 @@ def failures(result: dg.ExecuteInProcessResult, build: Path) -> list[str]:
     return messages
 
 
+def warnings_logged(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The warnings the run's steps logged, first line of each, in order, once each."""
+    import logging
+
+    lines = [
+        entry.user_message.strip().splitlines()[0]
+        for entry in instance.all_logs(run_id)
+        if entry.level == logging.WARNING and not entry.is_dagster_event and entry.user_message
+    ]
+    return list(dict.fromkeys(lines))
+
+
 def _error_chain(error) -> list[str]:
     """The messages of an error and the errors that caused it, outermost first."""
     chain = []
     while error is not None:
-        chain.append(f"{error.cls_name}: {error.message.strip()}" if error.message else "")
+        chain.append((error.message or "").strip())  # already "ValueError: ..."
         error = error.cause or error.context
     return [text for text in chain if text]
 
@@ -127,10 +139,12 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
             instance=instance,
             raise_on_error=False,
             tags={FULL_REFRESH_TAG: "true"} if force else None,
-            # Step-by-step logs go to Dagster's run history; the terminal gets the summary.
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            # Step-by-step logs, and the tracebacks of failed steps, go to Dagster's run history;
+            # the terminal gets the summary, the steps' warnings and one line per failure.
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
         stages = stage_timings(instance, result.run_id, warehouse) if timings else {}
+        warned = warnings_logged(instance, result.run_id)
     if result.success:
         record_inputs(warehouse, code)
     else:
@@ -138,6 +152,8 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
         forget_owner(build_dir, result.run_id)
     _write_timings(timings, result.run_id, result.success, False, started, stages)
     print(summary(warehouse, tally_checks(result)))
+    if warned:
+        print("\nWarnings\n" + "\n".join(f"  {line}" for line in warned))
     docs = docs_dir_for(settings.warehouse_path()) / "index.html"
     if docs.exists():
         print(f"\nData Docs (Great Expectations results): {docs}")

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import namedtuple
 from pathlib import Path
 
 import duckdb
@@ -252,3 +253,45 @@ def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_
     assert {state[0] for state in seen["states"]} == {1, 2}
     for _, mdo_total, dept_total, state_total in seen["states"]:
         assert mdo_total == dept_total == state_total
+
+
+# --- failures that say what to do, and clean up after themselves ----------------------------
+
+
+DiskUsage = namedtuple("DiskUsage", "total used free")
+
+
+def test_a_full_disk_is_one_sentence_and_the_run_leaves_nothing(
+    tmp_path, raw_copy, monkeypatch, capsys
+):
+    from dagster_project import cli
+    from dagster_project import warehouse as warehouse_module
+
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse, with_dbt=False, with_quality=False).success
+    before = digest(warehouse)
+    write_march(raw_copy)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("IGOT_RAW_DIR", str(raw_copy))
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(warehouse))
+    free = 5 * 1024**2
+    monkeypatch.setattr(
+        warehouse_module.shutil, "disk_usage", lambda path: DiskUsage(free, 0, free)
+    )
+    exit_code = cli.main(["run"])
+    err = capsys.readouterr().err
+    assert exit_code == 1
+    assert digest(warehouse) == before
+    assert "Traceback" not in err and "DagsterExecutionStepExecutionError" not in err
+    failed = [line for line in err.splitlines() if "Not enough free space" in line]
+    assert len(failed) == 1, err  # once, though every load step met it
+    assert (
+        failed[0]
+        .strip()
+        .endswith(
+            "Free some space on that disk, or set IGOT_WAREHOUSE to a folder on a larger one, and "
+            "run again. The published warehouse was left as it was."
+        )
+    )
+    assert f"Not enough free space to copy {warehouse} into {warehouse.parent / '.build'}" in err
+    assert [p.name for p in (warehouse.parent / ".build").iterdir()] == []

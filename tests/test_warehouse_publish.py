@@ -285,3 +285,59 @@ def test_a_killed_run_is_marked_failed_once_its_process_is_gone(tmp_path):
         )
         # Marked once: the next run does not report it again.
         assert mark_abandoned_runs(instance, warehouse.build_dir(), "later") == []
+
+
+# --- what `make run` says when a run fails ----------------------------------------------------
+
+
+def test_a_failed_step_is_told_by_its_cause_not_dagsters_wrapper(tmp_path):
+    from dagster_project.cli import failures
+
+    build = tmp_path / ".build" / "run.duckdb"
+
+    @dg.asset
+    def disk_full():
+        raise OSError(errno.ENOSPC, "No space left on device", str(build))
+
+    @dg.asset
+    def a_bug():
+        raise ValueError("an unexpected value")
+
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = dg.materialize([disk_full, a_bug], instance=instance, raise_on_error=False)
+    assert sorted(failures(result, build)) == [
+        "a_bug: ValueError: an unexpected value",
+        f"disk_full: The disk holding {build.parent} is full (writing into {build} failed): "
+        "free some space there, or set IGOT_WAREHOUSE to a folder on a larger disk, and run "
+        f"again. {LEFT_AS_IT_WAS}",
+    ]
+
+
+def test_a_run_history_that_cannot_be_written_is_one_sentence_not_a_traceback(
+    tmp_path, monkeypatch, capsys
+):
+    import sqlite3
+
+    from dagster_project import cli
+
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(tmp_path / "igot.duckdb"))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / ".dagster"))
+
+    def history_on_a_read_only_disk(*args, **kwargs):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr(cli, "run", history_on_a_read_only_disk)
+    assert cli.main(["run"]) == 1
+    assert capsys.readouterr().err == (
+        f"The run FAILED: {tmp_path / '.dagster'} cannot be written (writing the run history in "
+        f"{tmp_path / '.dagster' / 'storage'} failed: OperationalError: attempt to write a "
+        "readonly database): make the folder writable for this user, or set IGOT_WAREHOUSE to "
+        f"a writable folder, and run again. {LEFT_AS_IT_WAS}\n"
+    )
+
+    def a_bug(*args, **kwargs):
+        raise ValueError("not a storage problem")
+
+    monkeypatch.setattr(cli, "run", a_bug)
+    with pytest.raises(ValueError, match="not a storage problem"):
+        cli.main(["run"])
