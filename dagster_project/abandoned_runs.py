@@ -11,7 +11,14 @@ before the run log is written, so the log is complete.
 
 import dagster as dg
 
-from dagster_project.warehouse import LEFT_AS_IT_WAS, forget_owner, is_alive, read_owner, runs_in
+from dagster_project.warehouse import (
+    LEFT_AS_IT_WAS,
+    discard_build,
+    forget_owner,
+    is_alive,
+    read_owner,
+    runs_in,
+)
 
 # A run in these states has (or had) a process working on it; queued runs have none yet.
 IN_FLIGHT = {
@@ -44,5 +51,7 @@ def mark_abandoned_runs(
                 ),
             )
             marked.append(run_id)
+        # Its status is final now: its files and the note of its process can go.
+        discard_build(build_dir, run_id)
         forget_owner(build_dir, run_id)
     return marked

@@ -295,3 +295,54 @@ def test_a_full_disk_is_one_sentence_and_the_run_leaves_nothing(
     )
     assert f"Not enough free space to copy {warehouse} into {warehouse.parent / '.build'}" in err
     assert [p.name for p in (warehouse.parent / ".build").iterdir()] == []
+
+
+def test_a_killed_run_is_cleaned_up_and_logged_as_failed_by_the_next_run(tmp_path, raw_copy):
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    build_dir = warehouse.parent / ".build"
+    env = pipeline_env(raw_copy, warehouse)
+    env["DAGSTER_HOME"] = str(tmp_path / "wh" / ".dagster")
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "dagster_project" / "dagster.yaml", env["DAGSTER_HOME"])
+    source_target = sorted(p.name for p in (REPO_ROOT / "dbt_models" / "target").iterdir())
+    run = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not dbt_is_running(run.pid):
+            assert run.poll() is None, "the run ended before dbt started"
+            assert time.monotonic() < deadline, "dbt never started"
+            time.sleep(0.2)
+        time.sleep(1.0)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    # What kill -9 leaves: the build copy, and dbt's output beside it (not in the source tree).
+    (killed,) = [p.name.removesuffix(".owner.json") for p in build_dir.glob("*.owner.json")]
+    assert (build_dir / f"{killed}.duckdb").exists()
+    assert (build_dir / f"{killed}-dbt").is_dir()
+    assert sorted(p.name for p in (REPO_ROOT / "dbt_models" / "target").iterdir()) == source_target
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"Run {killed} was killed before it finished; marked failed in the run log." in (
+        rerun.stdout
+    )
+    assert list(build_dir.iterdir()) == []
+    assert query(
+        warehouse, "select status from marts.pipeline_runs where run_id = ?", [killed]
+    ) == [("failed",)]
+    assert sorted(p.name for p in (REPO_ROOT / "dbt_models" / "target").iterdir()) == source_target

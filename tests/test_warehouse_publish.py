@@ -283,7 +283,9 @@ def test_a_killed_run_is_marked_failed_once_its_process_is_gone(tmp_path):
         assert failure.event_log_entry.message.startswith(
             "Run killed stopped without finishing: its process "
         )
-        # Marked once: the next run does not report it again.
+        # Its files are gone with it, a live run's stay; and it is marked only once.
+        assert not list(warehouse.build_dir().glob("killed*"))
+        assert len(list(warehouse.build_dir().glob("running*"))) == 5
         assert mark_abandoned_runs(instance, warehouse.build_dir(), "later") == []
 
 
