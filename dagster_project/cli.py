@@ -146,7 +146,13 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
         stages = stage_timings(instance, result.run_id, warehouse) if timings else {}
         warned = warnings_logged(instance, result.run_id)
     if result.success:
-        record_inputs(warehouse, code)
+        try:
+            record_inputs(warehouse, code)
+        except OSError as error:  # published already: only "nothing new" is lost
+            print(
+                f"Published, but {error.filename or 'the note beside it'} could not be written "
+                f"({error.strerror}); the next run will rebuild instead of saying nothing is new."
+            )
     else:
         discard_build(build_dir, result.run_id)
         forget_owner(build_dir, result.run_id)
