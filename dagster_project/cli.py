@@ -7,6 +7,10 @@ says so and stops: a re-run costs seconds, not a rebuild. `--force` rebuilds any
 incremental model and check from scratch.
 `--timings FILE` writes how long each stage took and how many rows it handled, as JSON (the
 benchmark reads it).
+
+A failure is told in one sentence per cause (which file, what happened, what to do), never as a
+traceback of Dagster's wrappers; a failed run removes its build copy, and a run first marks
+failed the runs that were killed before it (see `abandoned_runs`).
 """
 
 from __future__ import annotations
@@ -52,22 +56,51 @@ def tally_checks(result: dg.ExecuteInProcessResult) -> CheckTally:
     return tally
 
 
-def failures(result: dg.ExecuteInProcessResult) -> list[str]:
+def failures(result: dg.ExecuteInProcessResult, build: Path) -> list[str]:
+    """One line per failed step: the step's own description, or a sentence about the disk or
+    folder when that is what failed, or the original error rather than Dagster's wrapper of it.
+    The same sentence from several steps is told once."""
     import dagster as dg
 
-    messages = []
+    from dagster_project.warehouse import is_storage_problem, storage_failure
+
+    messages: list[str] = []
     for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            failure_text = (
-                event.step_failure_data.user_failure_data.description
-                if event.step_failure_data.user_failure_data
-                else None
-            )
-            messages.append(
-                f"{event.step_key}: {failure_text or (error.message if error else '')}".strip()
-            )
+        if event.event_type != dg.DagsterEventType.STEP_FAILURE:
+            continue
+        described = event.step_failure_data.user_failure_data
+        chain = _error_chain(event.step_failure_data.error)
+        if described and described.description:
+            message = described.description
+        elif is_storage_problem(" ".join(chain)):
+            message = storage_failure(" ".join(chain), build, "writing into")
+        else:
+            message = chain[-1] if chain else "failed"
+        line = f"{event.step_key}: {message}".strip()
+        if not any(message in seen for seen in messages):
+            messages.append(line)
     return messages
+
+
+def warnings_logged(instance: dg.DagsterInstance, run_id: str) -> list[str]:
+    """The warnings the run's steps logged, first line of each, in order, once each."""
+    import logging
+
+    lines = [
+        entry.user_message.strip().splitlines()[0]
+        for entry in instance.all_logs(run_id)
+        if entry.level == logging.WARNING and not entry.is_dagster_event and entry.user_message
+    ]
+    return list(dict.fromkeys(lines))
+
+
+def _error_chain(error) -> list[str]:
+    """The messages of an error and the errors that caused it, outermost first."""
+    chain = []
+    while error is not None:
+        chain.append((error.message or "").strip())  # already "ValueError: ..."
+        error = error.cause or error.context
+    return [text for text in chain if text]
 
 
 def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
@@ -86,35 +119,53 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
     print(f"Running {job_name}: {reason}.")
     import dagster as dg
 
+    from dagster_project.abandoned_runs import mark_abandoned_runs
     from dagster_project.definitions import defs
     from dagster_project.report import summary
     from dagster_project.run_timings import stage_timings
+    from dagster_project.warehouse import build_dir_for, discard_build, forget_owner
     from expectations.runner import docs_dir_for
 
     job = defs.resolve_job_def(job_name)
+    build_dir = build_dir_for(warehouse)
     # Without DAGSTER_HOME (outside make) the run still works, on a throwaway instance.
     instance_for_run = (
         dg.DagsterInstance.get if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral
     )
     with instance_for_run() as instance:
+        for killed in mark_abandoned_runs(instance, build_dir):
+            print(f"Run {killed} was killed before it finished; marked failed in the run log.")
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             tags={FULL_REFRESH_TAG: "true"} if force else None,
-            # Step-by-step logs go to Dagster's run history; the terminal gets the summary.
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            # Step-by-step logs, and the tracebacks of failed steps, go to Dagster's run history;
+            # the terminal gets the summary, the steps' warnings and one line per failure.
+            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
         )
         stages = stage_timings(instance, result.run_id, warehouse) if timings else {}
+        warned = warnings_logged(instance, result.run_id)
     if result.success:
-        record_inputs(warehouse, code)
+        try:
+            record_inputs(warehouse, code)
+        except OSError as error:  # published already: only "nothing new" is lost
+            print(
+                f"Published, but {error.filename or 'the note beside it'} could not be written "
+                f"({error.strerror}); the next run will rebuild instead of saying nothing is new."
+            )
+    else:
+        discard_build(build_dir, result.run_id)
+        forget_owner(build_dir, result.run_id)
     _write_timings(timings, result.run_id, result.success, False, started, stages)
     print(summary(warehouse, tally_checks(result)))
+    if warned:
+        print("\nWarnings\n" + "\n".join(f"  {line}" for line in warned))
     docs = docs_dir_for(settings.warehouse_path()) / "index.html"
     if docs.exists():
         print(f"\nData Docs (Great Expectations results): {docs}")
     if not result.success:
         print("\nThe run FAILED; the published warehouse was left as it was:", file=sys.stderr)
-        for message in failures(result):
+        for message in failures(result, build_dir / f"{result.run_id}.duckdb"):
             print(f"  {message}", file=sys.stderr)
         return 1
     print(f"\nRun {result.run_id} succeeded and was published.")
@@ -160,7 +211,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="run even if nothing is new")
     parser.add_argument("--timings", type=Path, help="write stage timings here as JSON")
     args = parser.parse_args(argv)
-    return run(args.job, force=args.force, timings=args.timings)
+    try:
+        return run(args.job, force=args.force, timings=args.timings)
+    except Exception as error:
+        sentence = outside_a_step(error)
+        if sentence is None:
+            raise  # a bug: its traceback is what a developer needs
+        print(f"The run FAILED: {sentence}", file=sys.stderr)
+        return 1
+
+
+def outside_a_step(error: Exception) -> str | None:
+    """One sentence for a failure to write beside the warehouse outside any step (Dagster's run
+    history on a full disk or in a read-only folder, say); None for anything else. What this
+    process had started in the build folder is removed."""
+    from dagster_project.warehouse import (
+        build_dir_for,
+        discard_own_builds,
+        is_storage_problem,
+        storage_failure,
+    )
+
+    causes = []
+    cause: BaseException | None = error
+    while cause is not None and len(causes) < 10:
+        causes.append(cause)
+        cause = cause.__cause__ or cause.__context__
+    text = " ".join(f"{type(c).__name__}: {c}" for c in causes)
+    if not (any(isinstance(c, OSError) for c in causes) or is_storage_problem(text)):
+        return None
+    warehouse = settings.warehouse_path()
+    discard_own_builds(build_dir_for(warehouse))
+    culprit = next((c for c in causes if isinstance(c, OSError) and c.errno), None)
+    if culprit is not None and culprit.filename:
+        return storage_failure(culprit, Path(culprit.filename), "writing")
+    # Dagster's run history (SQLite in DAGSTER_HOME) says only what, not where.
+    history = Path(os.environ.get("DAGSTER_HOME") or warehouse.parent)
+    return storage_failure(culprit or text, history / "storage", "writing the run history in")
 
 
 if __name__ == "__main__":

@@ -24,8 +24,17 @@ class Warehouse(dg.ConfigurableResource):
     def published_path(self) -> Path:
         return Path(self.path).resolve() if self.path else settings.warehouse_path()
 
+    def build_dir(self) -> Path:
+        return warehouse.build_dir_for(self.published_path())
+
     def build_path(self, run_id: str) -> Path:
         return warehouse.build_path(self.published_path(), run_id)
+
+    def dbt_target_path(self, run_id: str) -> Path:
+        return warehouse.dbt_target_path(self.published_path(), run_id)
+
+    def discard_build(self, run_id: str) -> None:
+        warehouse.discard_run(self.published_path(), run_id)
 
     def prepare_build(self, run_id: str) -> Path:
         return warehouse.prepare_build(self.published_path(), run_id)

@@ -22,6 +22,7 @@ from streamlit_app.formatting import (
     percent,
     score,
     short_date,
+    spreadsheet_safe,
 )
 
 # Column headings where the mart's own name is not plain English.
@@ -166,13 +167,17 @@ def table(
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
-    lists_as_text = frame.apply(
+    """The table as a CSV file a spreadsheet opens safely: lists as text, and no cell that
+    Excel would run as a formula (numbers stay numbers)."""
+    safe_cells = frame.apply(
         lambda column: column.map(
-            lambda value: "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            lambda value: spreadsheet_safe(
+                "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
+            )
         )
     )
     # utf-8-sig so that Excel shows Devanagari course names correctly.
-    return lists_as_text.to_csv(index=False).encode("utf-8-sig")
+    return safe_cells.to_csv(index=False).encode("utf-8-sig")
 
 
 def file_slug(*parts) -> str:

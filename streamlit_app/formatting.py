@@ -1,11 +1,15 @@
-"""How numbers and dates read on the dashboard.
+"""How numbers, dates and names read on the dashboard.
 
 Indian officials read counts in lakhs and crores, so counts use Indian digit grouping: the last
 three digits, then groups of two (13,89,815 rather than 1,389,815). Missing values read as an
 en dash rather than "nan" or "None", because a blank cell in a printed report means "not given".
+
+Names come from delivered files, so they are data, never markup: `md` escapes a value before it
+reaches Markdown, and `spreadsheet_safe` keeps a CSV cell from being read as a formula.
 """
 
 import datetime as dt
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -139,3 +143,47 @@ def _as_date(value) -> dt.date:
     if hasattr(value, "date"):  # pandas Timestamp
         return value.date()
     return dt.date.fromisoformat(str(value)[:10])
+
+
+# Markdown that a name could carry: links and images ([ ] !), autolinks (< > :, and the `.` of
+# `www.`), HTML (< > &), emphasis and code (* _ ~ `), tables (|), Streamlit's directives
+# (`:red[...]`, `:material/...:`) and formulas ($). CommonMark shows a backslash-escaped ASCII
+# punctuation character as itself, so escaping these leaves the text as written and inert.
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>!|~$:&@])|(?<=www)(\.)", re.IGNORECASE)
+# At the start of the text a few more characters begin a block: a heading, a quote, a list
+# ("- ", "+ ", "1. ", "1) "), a setext underline.
+_BLOCK_START = re.compile(r"^(\d+(?=[.)])|(?=[#>+\-=]))")
+
+
+def md(value) -> str:
+    """A data value (a name, a band, a run id) as literal text inside Markdown.
+
+    Every value the dashboard takes from the warehouse and puts into Markdown (takeaways,
+    captions, notices, metric labels and help) passes through this, so that a department named
+    `[Verify your login](https://evil.example)` reads as that text and links nowhere, and an
+    image in a name is never fetched. Line breaks become spaces: a name cannot start a heading
+    or a list of its own.
+    """
+    text = " ".join((MISSING if is_missing(value) else str(value)).split())
+    text = _INLINE_MARKUP.sub(lambda found: "\\" + found.group(0), text)
+    return _BLOCK_START.sub(r"\1\\", text, count=1)
+
+
+# OWASP's advice on CSV injection: a cell that starts with one of these is a formula to Excel,
+# LibreOffice and Google Sheets; a leading single quote makes it text again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet shows as written and never runs.
+
+    Text starting with =, +, -, @, a tab or a carriage return gets a leading single quote.
+    Numbers are left alone, also when they arrive as text: -12 and "-12.5" stay numbers.
+    """
+    if not isinstance(value, str) or not value.startswith(FORMULA_STARTS):
+        return value
+    try:
+        float(value.replace(",", ""))
+    except ValueError:
+        return "'" + value
+    return value

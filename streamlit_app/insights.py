@@ -1,12 +1,13 @@
 """What each page says first: the one-line takeaway, and the short lists behind it.
 
 Pure functions from mart rows to sentences and small frames, kept apart from the pages so that
-they can be tested without Streamlit and read without scrolling past layout code.
+they can be tested without Streamlit and read without scrolling past layout code. The sentences
+are Markdown: every name in them goes through `md`, so a name is shown, never obeyed.
 """
 
 import pandas as pd
 
-from streamlit_app.formatting import date_time, duration, indian_number, percent, score
+from streamlit_app.formatting import date_time, duration, indian_number, md, percent, score
 from streamlit_app.mandate import Deadline
 
 
@@ -21,16 +22,16 @@ def ranking_takeaway(edition: pd.DataFrame, state: str) -> str:
     rank, size = int(row["rank_in_category"]), len(category)
     if leader["state"] == state:
         if size == 1:
-            return f"{state} is the only state in category {row['category']}."
+            return f"{md(state)} is the only state in category {md(row['category'])}."
         runner_up = category.iloc[1]
         lead = float(row["composite_score"]) - float(runner_up["composite_score"])
         return (
-            f"{state} leads category {row['category']} ({size} states), "
-            f"{score(lead)} points ahead of {runner_up['state']}."
+            f"{md(state)} leads category {md(row['category'])} ({size} states), "
+            f"{score(lead)} points ahead of {md(runner_up['state'])}."
         )
     return (
-        f"{state} ranks {rank} of {size} in category {row['category']}, "
-        f"{score(row['score_gap_to_leader'])} points behind {leader['state']}."
+        f"{md(state)} ranks {rank} of {size} in category {md(row['category'])}, "
+        f"{score(row['score_gap_to_leader'])} points behind {md(leader['state'])}."
     )
 
 
@@ -67,13 +68,13 @@ def departments_takeaway(state: str, onboarded, active, lagging: pd.DataFrame) -
     """'In Bihar, 6.5% of 13,89,815 onboarded users are active; most inactive users are in …'"""
     rate = active / onboarded if onboarded else None
     sentence = (
-        f"In {state}, {percent(rate)} of {indian_number(onboarded)} onboarded users are active"
+        f"In {md(state)}, {percent(rate)} of {indian_number(onboarded)} onboarded users are active"
     )
     if lagging.empty:
         return sentence + "."
     worst = lagging.iloc[0]
     return (
-        f"{sentence}; the most inactive users are in {worst['department']}: "
+        f"{sentence}; the most inactive users are in {md(worst['department'])}: "
         f"{indian_number(worst['inactive_users'])} not active "
         f"({percent(worst['activation_rate'])} of {indian_number(worst['onboarded'])})."
     )
@@ -95,7 +96,7 @@ def findings_takeaway(findings: pd.DataFrame) -> str:
         f"{len(findings)} open finding{'s' if len(findings) != 1 else ''}: "
         f"{errors} error{'s' if errors != 1 else ''} (figures that cannot be trusted) and "
         f"{warnings} warning{'s' if warnings != 1 else ''} (needs a person's review); "
-        f"the commonest is {readable_issue_type(commonest.index[0])} ({commonest.iloc[0]})."
+        f"the commonest is {md(readable_issue_type(commonest.index[0]))} ({commonest.iloc[0]})."
     )
 
 
@@ -152,8 +153,8 @@ def courses_takeaway(deadline: Deadline | None, pairs: pd.DataFrame) -> str:
         span = f"takes {duration(quickest['total_minutes'])}"
     else:
         span = (
-            f"takes {duration(quickest['total_minutes'])} ({quickest['experience_band']}) to "
-            f"{duration(slowest['total_minutes'])} ({slowest['experience_band']})"
+            f"takes {duration(quickest['total_minutes'])} ({md(quickest['experience_band'])}) to "
+            f"{duration(slowest['total_minutes'])} ({md(slowest['experience_band'])})"
         )
     return f"{sentence[:-1]}; the quickest AI + Cybersecurity pair {span}."
 

@@ -262,7 +262,8 @@ def test_a_bad_file_is_held_back_and_the_others_load(tmp_path):
             "letters/annexure.csv",
             None,
             "mdo_report",
-            "is not in a known folder. Expected files in catalogue/, mdo/, officers/, ranking/, reference/",
+            "is not in a known folder. "
+            "Expected files in catalogue/, mdo/, officers/, ranking/, reference/",
         ),
         (
             "mdo/badland_2026-01-31.csv",

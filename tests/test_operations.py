@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from collections import namedtuple
 from pathlib import Path
 
 import duckdb
@@ -233,3 +234,96 @@ def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_
     assert {state[0] for state in seen["states"]} == {1, 2}
     for _, mdo_total, dept_total, state_total in seen["states"]:
         assert mdo_total == dept_total == state_total
+
+
+# --- failures that say what to do, and clean up after themselves ----------------------------
+
+
+DiskUsage = namedtuple("DiskUsage", "total used free")
+
+
+def test_a_full_disk_is_one_sentence_and_the_run_leaves_nothing(
+    tmp_path, raw_copy, monkeypatch, capsys
+):
+    from dagster_project import cli
+    from dagster_project import warehouse as warehouse_module
+
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse, with_dbt=False, with_quality=False).success
+    before = digest(warehouse)
+    write_march(raw_copy)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("IGOT_RAW_DIR", str(raw_copy))
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(warehouse))
+    free = 5 * 1024**2
+    monkeypatch.setattr(
+        warehouse_module.shutil, "disk_usage", lambda path: DiskUsage(free, 0, free)
+    )
+    exit_code = cli.main(["run"])
+    err = capsys.readouterr().err
+    assert exit_code == 1
+    assert digest(warehouse) == before
+    assert "Traceback" not in err and "DagsterExecutionStepExecutionError" not in err
+    failed = [line for line in err.splitlines() if "Not enough free space" in line]
+    assert len(failed) == 1, err  # once, though every load step met it
+    assert (
+        failed[0]
+        .strip()
+        .endswith(
+            "Free some space on that disk, or set IGOT_WAREHOUSE to a folder on a larger one, and "
+            "run again. The published warehouse was left as it was."
+        )
+    )
+    assert f"Not enough free space to copy {warehouse} into {warehouse.parent / '.build'}" in err
+    assert [p.name for p in (warehouse.parent / ".build").iterdir()] == []
+
+
+def test_a_killed_run_is_cleaned_up_and_logged_as_failed_by_the_next_run(tmp_path, raw_copy):
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    build_dir = warehouse.parent / ".build"
+    env = pipeline_env(raw_copy, warehouse)
+    env["DAGSTER_HOME"] = str(tmp_path / "wh" / ".dagster")
+    Path(env["DAGSTER_HOME"]).mkdir(parents=True)
+    shutil.copy(REPO_ROOT / "dagster_project" / "dagster.yaml", env["DAGSTER_HOME"])
+    source_target = sorted(p.name for p in (REPO_ROOT / "dbt_models" / "target").iterdir())
+    run = subprocess.Popen(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not dbt_is_running(run.pid):
+            assert run.poll() is None, "the run ended before dbt started"
+            assert time.monotonic() < deadline, "dbt never started"
+            time.sleep(0.2)
+        time.sleep(1.0)
+    finally:
+        os.killpg(run.pid, signal.SIGKILL)
+        run.wait()
+    # What kill -9 leaves: the build copy, and dbt's output beside it (not in the source tree).
+    (killed,) = [p.name.removesuffix(".owner.json") for p in build_dir.glob("*.owner.json")]
+    assert (build_dir / f"{killed}.duckdb").exists()
+    assert (build_dir / f"{killed}-dbt").is_dir()
+    assert sorted(p.name for p in (REPO_ROOT / "dbt_models" / "target").iterdir()) == source_target
+
+    rerun = subprocess.run(
+        [sys.executable, "-m", "dagster_project.cli", "run"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"Run {killed} was killed before it finished; marked failed in the run log." in (
+        rerun.stdout
+    )
+    assert list(build_dir.iterdir()) == []
+    assert query(
+        warehouse, "select status from marts.pipeline_runs where run_id = ?", [killed]
+    ) == [("failed",)]
+    assert sorted(p.name for p in (REPO_ROOT / "dbt_models" / "target").iterdir()) == source_target

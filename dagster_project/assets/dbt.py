@@ -1,9 +1,13 @@
 """The dbt project as Dagster assets: every model and seed an asset, every dbt test a check.
 
 dbt writes into the run's build copy of the warehouse, passed as the `warehouse_path` var that
-the dbt profile reads (standalone `dbt build` falls back to IGOT_WAREHOUSE). The big models are
-incremental; a run rebuilds them whole (`--full-refresh`) when the dbt project changed since the
-warehouse was built, or when the run is tagged for a full refresh (`make run FORCE=1`).
+the dbt profile reads (standalone `dbt build` falls back to IGOT_WAREHOUSE), and keeps its
+per-run artifacts and logs beside that copy, never in the source tree; only the static manifest
+that `dbt parse` writes stays in `dbt_models/target/`.
+
+The big models are incremental; a run rebuilds them whole (`--full-refresh`) when the dbt
+project changed since the warehouse was built, or when the run is tagged for a full refresh
+(`make run FORCE=1`).
 """
 
 import json
@@ -59,6 +63,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     args = ["build", "--vars", dbt_vars, *(["--full-refresh"] if full_refresh else [])]
     if full_refresh:
         context.log.info("full refresh: the dbt project changed, or the run asked for one")
-    yield from dbt.cli(args, context=context).stream()
+    # dbt's per-run artifacts and logs go beside the build copy and leave with it.
+    target = warehouse.dbt_target_path(context.run_id)
+    yield from dbt.cli(args, context=context, target_path=target).stream()
     with warehouse.build_connection(context.run_id) as con:
         record_dbt_build(con, context.run_id, code, full_refresh)

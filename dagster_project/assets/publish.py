@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from dagster_project.abandoned_runs import mark_abandoned_runs
 from dagster_project.assets.dbt import dbt_models
 from dagster_project.assets.raw import raw_assets
 from dagster_project.resources import Warehouse
@@ -21,6 +22,8 @@ PUBLISHED_KEY = dg.AssetKey(["published_warehouse"])
     ),
 )
 def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse):
+    # Runs killed before this one are marked failed first, so the run log lists them.
+    mark_abandoned_runs(context.instance, warehouse.build_dir(), context.run_id)
     with warehouse.build_connection(context.run_id) as con:
         record_publishing_run(con, context.instance, context.run_id, context.job_name)
         # information_schema lists views too: marts.pipeline_runs is one.

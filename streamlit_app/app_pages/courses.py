@@ -7,7 +7,7 @@ import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import MISSING, duration, indian_number, long_date, short_date
+from streamlit_app.formatting import MISSING, duration, indian_number, long_date, md, short_date
 from streamlit_app.mandate import TODAY_KEY, Deadline, mandate_due
 
 components.page_header(
@@ -48,7 +48,9 @@ components.metric_cards(
         Card(
             "Quickest AI + Cyber pair",
             duration(quickest["total_minutes"].iloc[0]) if not quickest.empty else MISSING,
-            help=(f"For {quickest['experience_band'].iloc[0]}." if not quickest.empty else None),
+            help=(
+                f"For {md(quickest['experience_band'].iloc[0])}." if not quickest.empty else None
+            ),
         ),
         Card(
             "Recommended courses",

@@ -4,7 +4,7 @@ import streamlit as st
 
 from streamlit_app import components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import indian_number, short_date, utc_to_india
+from streamlit_app.formatting import indian_number, md, short_date, utc_to_india
 
 components.page_header(
     "Data status",
@@ -32,7 +32,7 @@ else:
             Card(
                 "Last published",
                 short_date(last["finished_at"]),
-                help=f"Run {last['run_id']} ({last['job_name']}), finished "
+                help=f"Run {md(last['run_id'])} ({md(last['job_name'])}), finished "
                 f"{last['finished_at']:%H:%M} IST.",
             ),
             Card("Files loaded", indian_number(last["files_loaded"])),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import hours, indian_number, long_date, percent, short_date
+from streamlit_app.formatting import hours, indian_number, long_date, md, percent, short_date
 
 MEASURES = {
     "onboarded": "Onboarded users",
@@ -216,13 +216,13 @@ components.metric_cards(
             "Activation rate",
             percent(chosen["activation_rate"]),
             help=f"Rank {indian_number(chosen['rank_in_state_by_activation_rate'])} "
-            f"of {len(departments)} in {state}.",
+            f"of {len(departments)} in {md(state)}.",
         ),
         Card(
             "Completion rate",
             percent(chosen["completion_rate"]),
             help=f"Rank {indian_number(chosen['rank_in_state_by_completion_rate'])} "
-            f"of {len(departments)} in {state}.",
+            f"of {len(departments)} in {md(state)}.",
         ),
         Card("Pass rate", percent(chosen["pass_rate"])),
         Card("Hours per active user", hours(chosen["hours_per_active_user"])),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import indian_number, long_date
+from streamlit_app.formatting import indian_number, is_missing, long_date
 
 components.page_header(
     "Org mapping review",
@@ -19,29 +19,55 @@ components.page_header(
 )
 warehouse.require("org_mapping_issues")
 
+# A finding from a file with no state in its name (a ranking or course file) has no state, and
+# one from a file with no date in its name no snapshot date. They get a choice of their own,
+# and the queries compare with `is not distinct from`, so every finding can be reached.
 # The mart keeps decided findings too (with their decision); this page is the open ones.
-states = warehouse.query(
-    "select distinct state from marts.org_mapping_issues where is_open order by state"
-)["state"].tolist()
+NO_STATE = "No state (ranking, course and reference files)"
+NO_DATE = "No date in the file name"
+
+
+def _or_none(value):
+    return None if is_missing(value) else value
+
+
+states = [
+    _or_none(state)
+    for state in warehouse.query(
+        "select distinct state from marts.org_mapping_issues where is_open "
+        "order by state nulls last"
+    )["state"]
+]
 if not states:
     components.takeaway("No open findings: every MDO is mapped as expected, or reviewed.")
     st.stop()
 home = warehouse.home_state()
 state_column, snapshot_column = st.columns([2, 1])
 state = state_column.selectbox(
-    "State", states, index=states.index(home) if home in states else 0, key="review_state"
+    "State",
+    states,
+    index=states.index(home) if home in states else 0,
+    format_func=lambda value: NO_STATE if value is None else value,
+    key="review_state",
 )
-snapshots = warehouse.query(
-    "select distinct snapshot_date from marts.org_mapping_issues where state = ? and is_open "
-    "order by snapshot_date desc",
-    [state],
-)["snapshot_date"].tolist()
+snapshots = [
+    _or_none(snapshot)
+    for snapshot in warehouse.query(
+        "select distinct snapshot_date from marts.org_mapping_issues "
+        "where state is not distinct from ? and is_open order by snapshot_date desc",
+        [state],
+    )["snapshot_date"]
+]
 snapshot = snapshot_column.selectbox(
-    "MDO report as on", snapshots, format_func=long_date, key="review_snapshot"
+    "MDO report as on",
+    snapshots,
+    format_func=lambda value: NO_DATE if value is None else long_date(value),
+    key="review_snapshot",
 )
 
 findings = warehouse.query(
-    "select * from marts.org_mapping_issues where state = ? and snapshot_date = ? and is_open "
+    "select * from marts.org_mapping_issues "
+    "where state is not distinct from ? and snapshot_date is not distinct from ? and is_open "
     "order by case severity when 'error' then 0 else 1 end, issue_type, department, mdo_name",
     [state, snapshot],
 )
@@ -86,7 +112,8 @@ search = search_column.text_input(
 
 # The filters go to SQL as bound parameters, never into the SQL text.
 shown = warehouse.query(
-    "select * from marts.org_mapping_issues where state = ? and snapshot_date = ? and is_open "
+    "select * from marts.org_mapping_issues "
+    "where state is not distinct from ? and snapshot_date is not distinct from ? and is_open "
     "and list_contains(?, issue_type) and list_contains(?, severity) "
     "and (? = '' or coalesce(department, '') ilike '%' || ? || '%' "
     "     or coalesce(mdo_name, '') ilike '%' || ? || '%') "

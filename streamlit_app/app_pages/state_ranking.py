@@ -4,7 +4,7 @@ import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import long_date, rank_movement, score, short_date
+from streamlit_app.formatting import long_date, md, rank_movement, score, short_date
 
 components.page_header(
     "State ranking",
@@ -36,7 +36,7 @@ edition = warehouse.query(
     [edition_date],
 )
 if state not in set(edition["state"]):
-    st.warning(f"{state} is not in the ranking with data as on {long_date(edition_date)}.")
+    st.warning(f"{md(state)} is not in the ranking with data as on {long_date(edition_date)}.")
     st.stop()
 
 row = edition.loc[edition["state"] == state].iloc[0]
@@ -63,7 +63,7 @@ rank_delta, rank_delta_color = movement_since_previous_edition()
 components.metric_cards(
     [
         Card(
-            f"Rank in category {category}",
+            f"Rank in category {md(category)}",
             f"{int(row['rank_in_category'])} of {int(row['states_in_category'])}",
             delta=rank_delta,
             delta_color=rank_delta_color,
@@ -73,16 +73,16 @@ components.metric_cards(
         Card(
             "Points behind the leader",
             score(row["score_gap_to_leader"]),
-            help=f"{leader['state']} leads category {category} with "
+            help=f"{md(leader['state'])} leads category {md(category)} with "
             f"{score(leader['composite_score'])}.",
         ),
         Card(
             "Points behind the next rank",
             score(row["score_gap_to_next_rank"]),
             help=(
-                f"{above['state']} is one place above with {score(above['composite_score'])}."
+                f"{md(above['state'])} is one place above with {score(above['composite_score'])}."
                 if above is not None
-                else f"{state} leads its category."
+                else f"{md(state)} leads its category."
             ),
         ),
     ]
@@ -95,7 +95,9 @@ if int(row["rank_in_category"]) != int(row["computed_rank"]):
     )
 
 st.header("Composite score by category", anchor=False, divider="gray")
-st.caption(f"Data as on {long_date(edition_date)}. {state} is in colour; its category comes first.")
+st.caption(
+    f"Data as on {long_date(edition_date)}. {md(state)} is in colour; its category comes first."
+)
 
 
 def category_chart(name: str):
@@ -118,7 +120,7 @@ if len(editions) > 1:
     st.altair_chart(charts.rank_history(history, state))
     own = history.loc[history["state"] == state]
     st.caption(
-        f"{state}: "
+        f"{md(state)}: "
         + "; ".join(
             f"{short_date(edition_row.edition_date)} rank {int(edition_row.rank_in_category)} "
             f"({rank_movement(edition_row.rank_change)})"

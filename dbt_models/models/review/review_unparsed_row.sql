@@ -1,6 +1,7 @@
 -- Rule unparsed_row: every row the loader quarantined, from any file, with its raw cells, so the
 -- review list is complete. MDO rows take their state and snapshot from the file name and their
--- names from the first two cells (review_mdo_rows); other files have no state.
+-- names from the first two cells (review_mdo_rows); a row with no MDO name (a "Grand Total"
+-- line) takes the state of its file's other rows. Other files have no state.
 with
 
 quarantined_rows as (
@@ -14,10 +15,19 @@ mdo_rows as (
     select * from {{ ref('review_mdo_rows') }}
     where is_quarantined
 
+),
+
+file_states as (
+
+    select distinct
+        source_file,
+        state
+    from {{ ref('review_mdo_rows') }}
+
 )
 
 select
-    mdo_rows.state,
+    coalesce(mdo_rows.state, file_states.state) as state,
     coalesce(mdo_rows.snapshot_date, {{ review_date_from_file('quarantined_rows.source_file') }})
         as snapshot_date,
     quarantined_rows.source_file,
@@ -52,3 +62,5 @@ left join mdo_rows
     on
         quarantined_rows.source_file = mdo_rows.source_file
         and quarantined_rows.source_row = mdo_rows.source_row
+left join file_states
+    on quarantined_rows.source_file = file_states.source_file
