@@ -306,3 +306,27 @@ def test_links_are_followed_inside_the_raw_folder_only(tmp_path):
     assert refused["reference"] == outside_reason
     assert "root:x" not in json.dumps(refused)
     assert outside not in delivered_paths(raw)
+
+
+# A report may print a subtotal under a department as well as its grand total: two printed
+# total rows for one snapshot are the source's layout, flagged, never a blocked run.
+@pytest.mark.pipeline
+def test_a_subtotal_beside_the_grand_total_publishes_and_is_flagged(raw_copy, tmp_path):
+    from support import materialize_into
+
+    report = raw_copy / "mdo" / "bihar_2026-02-25.csv"
+    lines = report.read_text(encoding="utf-8").splitlines()
+    subtotal = '"Water Resources Department, Bihar","Total",10,5,1,1,1,1.5,1,1,100.00%'
+    report.write_text("\n".join([*lines[:3], subtotal, *lines[3:]]) + "\n", encoding="utf-8")
+    warehouse = tmp_path / "igot.duckdb"
+    result = materialize_into(raw_copy, warehouse)
+    assert result.success, "two printed total rows in one report blocked the run"
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        totals = con.sql(
+            "select count(*) from raw.mdo_report_totals where as_of_date = '2026-02-25'"
+        ).fetchall()
+        mismatches = con.sql(
+            "select count(*) from marts.org_mapping_issues where issue_type = 'totals_mismatch'"
+        ).fetchall()
+    assert totals == [(2,)]
+    assert mismatches[0][0] > 0
