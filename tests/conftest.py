@@ -10,6 +10,16 @@ import pytest
 from support import SHIPPED_RAW, materialize_into
 
 
+@pytest.fixture(scope="session", autouse=True)
+def officer_key_outside_the_home(tmp_path_factory):
+    """The officer pseudonym secret of the test runs: never the user's own (~/.config/...)."""
+    patch = pytest.MonkeyPatch()
+    key_file = tmp_path_factory.mktemp("secrets") / "officer_key.secret"
+    patch.setenv("IGOT_OFFICER_KEY_FILE", str(key_file))
+    yield key_file
+    patch.undo()
+
+
 @pytest.fixture
 def raw_copy(tmp_path: Path) -> Path:
     """A private copy of the shipped raw/ folder that a test may change."""
