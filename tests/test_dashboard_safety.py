@@ -342,7 +342,7 @@ def untrusted_everywhere(untrusted, tmp_path, monkeypatch) -> Path:
             "update marts.course_recommendation set experience_band = experience_band || ?",
             [" :red[band] <img src=x>"],
         )
-        con.execute("update marts.pipeline_runs set job_name = ?", [PHISHING])
+        con.execute("update pipeline.runs set job_name = ?", [PHISHING])
     finally:
         con.close()
     monkeypatch.setenv("IGOT_WAREHOUSE", str(warehouse))

@@ -443,11 +443,9 @@ def checks_for(with_dbt: bool) -> list:
 
 def run_with_checks(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, checks=None):
     """The pipeline as support.materialize_into runs it, plus the Great Expectations checks."""
-    from dagster_dbt import DbtCliResource
-
     from dagster_project.assets.publish import published_warehouse
     from dagster_project.assets.raw import raw_asset_checks, raw_assets
-    from dagster_project.resources import RawFiles, Warehouse
+    from dagster_project.resources import RawFiles, Warehouse, dbt_cli
 
     checks = checks_for(with_dbt) if checks is None else checks
     assets = [*raw_assets, *raw_asset_checks, *checks, published_warehouse]
@@ -457,10 +455,9 @@ def run_with_checks(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, ch
     }
     if with_dbt:
         from dagster_project.assets.dbt import dbt_models
-        from dagster_project.dbt_project import dbt_project
 
         assets.append(dbt_models)
-        resources["dbt"] = DbtCliResource(project_dir=dbt_project)
+        resources["dbt"] = dbt_cli()
     return dg.materialize(assets, resources=resources, raise_on_error=False)
 
 
@@ -474,14 +471,11 @@ def gx_evaluations(result) -> dict[str, dg.AssetCheckEvaluation]:
 
 @pytest.mark.pipeline
 def test_every_suite_is_a_blocking_check_on_an_asset_of_the_pipeline():
-    from dagster_dbt import DbtCliResource
-
     from dagster_project.assets.dbt import dbt_models
     from dagster_project.assets.publish import published_warehouse
     from dagster_project.assets.quality import quality_checks
     from dagster_project.assets.raw import raw_assets
-    from dagster_project.dbt_project import dbt_project
-    from dagster_project.resources import RawFiles, Warehouse
+    from dagster_project.resources import RawFiles, Warehouse, dbt_cli
 
     defs = dg.Definitions(
         assets=[*raw_assets, dbt_models, published_warehouse],
@@ -489,7 +483,7 @@ def test_every_suite_is_a_blocking_check_on_an_asset_of_the_pipeline():
         resources={
             "warehouse": Warehouse(),
             "raw_files": RawFiles(),
-            "dbt": DbtCliResource(project_dir=dbt_project),
+            "dbt": dbt_cli(),
         },
     )
     dg.Definitions.validate_loadable(defs)

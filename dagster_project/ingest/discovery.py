@@ -254,10 +254,19 @@ def officer_deliveries(raw_root: Path) -> list[OfficerDelivery]:
             deliveries[delivery.unit] = OfficerDelivery(
                 delivery.unit, files, delivery.file_values, raw_root
             )
-        elif len(parts) == 2 and classify(path, raw_root).source is OFFICER_BANDS:
+        elif len(parts) == 2 and _is_officer_bands(path, raw_root):
             unit = path.relative_to(raw_root).as_posix()
             deliveries[unit] = OfficerDelivery(unit, (path,), {}, raw_root)
     return [deliveries[unit] for unit in sorted(deliveries)]
+
+
+def _is_officer_bands(path: Path, raw_root: Path) -> bool:
+    """Whether a top-level file is the officer-bands reference; a file the contract refuses is
+    not (the survey holds it back, so the officer load must not fail on it too)."""
+    try:
+        return classify(path, raw_root).source is OFFICER_BANDS
+    except RawFileError:
+        return False
 
 
 def _officer_delivery_of(path: Path, raw_root: Path) -> OfficerDelivery:
