@@ -46,8 +46,9 @@ browser:
 zip-tool:
 	@command -v zip >/dev/null || { apt-get update -qq && apt-get install -y -qq zip >/dev/null; }
 
+# Two workers, one test file each at a time: a file's shared warehouse is built once, in one worker.
 test: install browser zip-tool $(MANIFEST)
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 # The unit tests alone (pure helpers and single files, under a minute): for the edit loop.
 # `make test` still runs everything, and is what CI runs.
