@@ -14,7 +14,7 @@ from dagster_project import settings
 from dagster_project.ingest.discovery import officer_deliveries
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import FileLoad
-from dagster_project.ingest.officer_loader import OfficerLoads, ensure_officer_tables
+from dagster_project.ingest.officer_loader import OfficerLoads
 from dagster_project.ingest.officer_loader import load_officer_deliveries as load_deliveries
 from dagster_project.ingest.sources import OFFICER_SOURCES, Source
 from dagster_project.resources import RawFiles, Warehouse
@@ -101,26 +101,6 @@ def _metadata(loads: list[FileLoad], outcome: OfficerLoads) -> dict:
     }
 
 
-def build_officer_rows_check(source: Source) -> dg.AssetChecksDefinition:
-    """Every row read from an officer CSV is loaded or quarantined."""
-
-    @dg.asset_check(
-        asset=officer_asset_key(source),
-        name="every_row_loaded_or_quarantined",
-        blocking=True,
-        description="Per CSV (bare or in a ZIP): rows read = rows loaded + rows quarantined.",
-    )
-    def check(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
-        with warehouse.build_connection(context.run.run_id) as con:
-            ensure_officer_tables(con)
-            mismatches = unaccounted_officer_rows(con, source)
-        return dg.AssetCheckResult(
-            passed=not mismatches, metadata={"files_with_lost_rows": mismatches}
-        )
-
-    return check
-
-
 def unaccounted_officer_rows(con: duckdb.DuckDBPyConnection, source: Source) -> list[str]:
     """CSVs whose rows in the warehouse do not add up to the rows read from them."""
     rows = con.execute(
@@ -153,4 +133,3 @@ def unaccounted_officer_rows(con: duckdb.DuckDBPyConnection, source: Source) -> 
 
 
 officer_assets = [load_officer_reports]
-officer_asset_checks = [build_officer_rows_check(source) for source in OFFICER_SOURCES]
