@@ -36,7 +36,7 @@ $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml
 	cp $< $@
 
 run: install $(MANIFEST) $(DAGSTER_HOME)/dagster.yaml
-	$(BIN)/python -m dagster_project.cli run $(if $(FORCE),--force)
+	$(BIN)/python -m dagster_project.cli run $(if $(FORCE),--force) $(if $(VERBOSE),--verbose)
 
 # The browser tests drive Debian's Chromium; Playwright cannot download its own browser here.
 browser:

@@ -7,6 +7,9 @@ says so and stops: a re-run costs seconds, not a rebuild. `--force` rebuilds any
 incremental model and check from scratch.
 `--timings FILE` writes how long each stage took and how many rows it handled, as JSON (the
 benchmark reads it).
+While it runs, the terminal shows one progress display (see `progress`) and Dagster's and dbt's
+full logs go to a file beside the warehouse, whose path the summary prints; `--verbose` streams
+dbt's log to the terminal instead.
 
 A failure is told in one sentence per cause (which file, what happened, what to do), never as a
 traceback of Dagster's wrappers; a failed run removes its build copy, and a run first marks
@@ -36,6 +39,7 @@ from dagster_project.run_inputs import (
 if TYPE_CHECKING:
     import dagster as dg
 
+    from dagster_project.progress import QuietRun
     from dagster_project.report import CheckTally
 
 
@@ -103,7 +107,55 @@ def _error_chain(error) -> list[str]:
     return [text for text in chain if text]
 
 
-def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
+def execute(
+    job: dg.JobDefinition,
+    instance: dg.DagsterInstance,
+    warehouse: Path,
+    force: bool,
+    verbose: bool,
+) -> tuple[dg.ExecuteInProcessResult, QuietRun | None]:
+    """Run the job. Quietly, the terminal shows one progress display and Dagster's and dbt's
+    logs go to a file beside the warehouse; verbosely, dbt's log streams to the terminal as
+    it always did. Either way step-by-step logs, and the tracebacks of failed steps, are in
+    Dagster's run history."""
+    import dagster as dg
+
+    from dagster_project.progress import ProgressDisplay, quiet_run
+    from dagster_project.run_timings import stage_of
+
+    options = {
+        "instance": instance,
+        "raise_on_error": False,
+        "tags": {FULL_REFRESH_TAG: "true"} if force else None,
+    }
+    if verbose:
+        console = {"console": {"config": {"log_level": "CRITICAL"}}}
+        return job.execute_in_process(run_config={"loggers": console}, **options), None
+    display = ProgressDisplay(sys.stdout, total_steps=len(job.graph.nodes))
+    with quiet_run(run_log_file(warehouse), display, stage_of) as (quiet, logger):
+        quiet_job = job.with_logger_defs({"run_log": dg.LoggerDefinition(lambda _: logger)})
+        result = quiet_job.execute_in_process(run_config={"loggers": {"run_log": {}}}, **options)
+    return result, quiet
+
+
+def run_log_file(warehouse: Path) -> Path:
+    """Where this run's full log goes: beside the warehouse, or, where that folder cannot be
+    written (the run will say why), in the temporary folder."""
+    import tempfile
+
+    from dagster_project.progress import log_path_for
+
+    path = log_path_for(warehouse)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path(tempfile.gettempdir()) / "igot-warehouse" / path.name
+    return path
+
+
+def run(
+    job_name: str, force: bool = False, timings: Path | None = None, verbose: bool = False
+) -> int:
     started = time.monotonic()
     warehouse = settings.warehouse_path()
     code = code_fingerprint()
@@ -135,14 +187,7 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
     with instance_for_run() as instance:
         for killed in mark_abandoned_runs(instance, build_dir):
             print(f"Run {killed} was killed before it finished; marked failed in the run log.")
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags={FULL_REFRESH_TAG: "true"} if force else None,
-            # Step-by-step logs, and the tracebacks of failed steps, go to Dagster's run history;
-            # the terminal gets the summary, the steps' warnings and one line per failure.
-            run_config={"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}},
-        )
+        result, quiet = execute(job, instance, warehouse, force, verbose)
         stages = stage_timings(instance, result.run_id, warehouse) if timings else {}
         warned = warnings_logged(instance, result.run_id)
     if result.success:
@@ -163,10 +208,16 @@ def run(job_name: str, force: bool = False, timings: Path | None = None) -> int:
     docs = docs_dir_for(settings.warehouse_path()) / "index.html"
     if docs.exists():
         print(f"\nData Docs (Great Expectations results): {docs}")
+    if quiet is not None:
+        print(f"\nFull log of this run (Dagster and dbt): {quiet.log_path}")
     if not result.success:
         print("\nThe run FAILED; the published warehouse was left as it was:", file=sys.stderr)
         for message in failures(result, build_dir / f"{result.run_id}.duckdb"):
             print(f"  {message}", file=sys.stderr)
+        if quiet is not None and quiet.dbt_failure_lines:
+            print("\ndbt said:", file=sys.stderr)
+            for line in quiet.dbt_failure_lines:
+                print(f"  {line}", file=sys.stderr)
         return 1
     print(f"\nRun {result.run_id} succeeded and was published.")
     return report_held_back(warehouse)
@@ -210,9 +261,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--job", default="full_refresh")
     parser.add_argument("--force", action="store_true", help="run even if nothing is new")
     parser.add_argument("--timings", type=Path, help="write stage timings here as JSON")
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        help="stream dbt's full log to the terminal instead of one progress display",
+    )
     args = parser.parse_args(argv)
     try:
-        return run(args.job, force=args.force, timings=args.timings)
+        return run(args.job, force=args.force, timings=args.timings, verbose=args.verbose)
     except Exception as error:
         sentence = outside_a_step(error)
         if sentence is None:
