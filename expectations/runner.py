@@ -42,6 +42,7 @@ from great_expectations.expectations.expectation_configuration import Expectatio
 from great_expectations.expectations.metadata_types import FailureSeverity
 
 from dagster_project import settings
+from expectations.offline_docs import make_offline
 
 SUITES_DIR = Path(__file__).resolve().parent / "suites"
 # GX's failure levels that a suite may use, the blocking one first; GX's third, `info`, would
@@ -452,6 +453,7 @@ def build_data_docs(
         new_pages += [key, key.expectation_suite_identifier]
     # Only the new results' pages are rendered; the index is rebuilt from every stored result.
     context.build_data_docs(site_names=[DOCS_SITE], resource_identifiers=new_pages)
+    make_offline(docs_dir)  # local copies of GX's CDN assets: the site renders with no internet
     # GX logs a page it fails to render and carries on; a silently missing page is worse.
     unrendered = [
         o.suite.name
