@@ -26,6 +26,7 @@ CODE_GLOBS = (
     "dagster_project/assets/**/*.py",
     "dagster_project/warehouse.py",
     "dagster_project/resources.py",
+    "dagster_project/check_results.py",
     "dbt_models/dbt_project.yml",
     "dbt_models/models/**/*",
     "dbt_models/macros/**/*",

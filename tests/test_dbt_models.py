@@ -27,6 +27,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     from dagster_project.ingest.discovery import discover
     from dagster_project.ingest.loader import load_source
     from dagster_project.ingest.sources import SOURCES
+    from dagster_project.check_results import ensure_check_results
     from dagster_project.run_log import ensure_run_log
 
     root = tmp_path_factory.mktemp("dbt_models")
@@ -37,6 +38,7 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
         for source in SOURCES:
             load_source(con, source, found.get(source.name, []), dt.datetime.now())
         ensure_run_log(con)  # as the pipeline does before dbt: the source of pipeline_runs
+        ensure_check_results(con)  # and of check_results
     finally:
         con.close()
     result = run_dbt("build", warehouse=warehouse, target=target)

@@ -220,6 +220,7 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
     from dagster_project.ingest.loader import load_source
     from dagster_project.ingest.officer_loader import ensure_officer_tables
     from dagster_project.ingest.sources import SOURCES
+    from dagster_project.check_results import ensure_check_results
     from dagster_project.run_log import ensure_run_log
 
     root = tmp_path_factory.mktemp("officer_mandates")
@@ -229,6 +230,7 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
         for source in SOURCES:
             load_source(con, source, found.get(source.name, []), dt.datetime.now())
         ensure_run_log(con)  # as the pipeline does before dbt: the source of pipeline_runs
+        ensure_check_results(con)  # and of check_results
         ensure_officer_tables(con)  # the loader's own officer tables, empty
     build(warehouse, target)
     empty = read_marts(warehouse)

@@ -17,6 +17,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project.check_results import ensure_check_results, record_dbt_results
 from dagster_project.dbt_project import dbt_project
 from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import (
@@ -60,6 +61,7 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     with warehouse.build_connection(context.run_id) as con:
         full_refresh = is_full_refresh_wanted(context.run.tags) or last_dbt_code(con) != code
         ensure_run_log(con)  # the source of the view marts.pipeline_runs
+        ensure_check_results(con)  # the source of the view marts.check_results
     args = ["build", "--vars", dbt_vars, *(["--full-refresh"] if full_refresh else [])]
     if full_refresh:
         context.log.info("full refresh: the dbt project changed, or the run asked for one")
@@ -68,3 +70,4 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     yield from dbt.cli(args, context=context, target_path=target).stream()
     with warehouse.build_connection(context.run_id) as con:
         record_dbt_build(con, context.run_id, code, full_refresh)
+        record_dbt_results(con, context.run_id, target)  # each test's outcome, as data

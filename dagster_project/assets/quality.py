@@ -17,6 +17,7 @@ Every check also renders its results into the Data Docs site beside the warehous
 
 import dagster as dg
 
+from dagster_project.check_results import record_suite_outcome
 from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import files_to_validate, is_full_refresh_wanted
 from expectations.runner import (
@@ -57,6 +58,7 @@ def build_suite_check(suite: Suite) -> dg.AssetChecksDefinition:
                 None if is_full_refresh_wanted(context.run.tags) else files_to_validate(con, run_id)
             )
             outcome = validate_suite(con, suite, run_name=run_id, only_files=only_files)
+            record_suite_outcome(con, run_id, outcome)  # read by marts.check_results
         for failure in outcome.failures:
             context.log.warning(f"{suite.table}: {failure.describe()}")
         return dg.AssetCheckResult(

@@ -1,0 +1,278 @@
+"""Check results as data: every dbt test and Great Expectations expectation, with its outcome.
+
+The table `pipeline.check_results` is the source of the contracted dbt view
+`marts.check_results` (read by the dashboard's Data status page), as `pipeline.runs` is of
+`marts.pipeline_runs`: the pipeline owns the table, creates it before dbt runs, and fills it in
+the run's build copy, so what is published says how the published data was checked.
+
+It holds the newest result of each check, as the Data Docs site holds the newest validation of
+each suite: a suite's validation replaces that suite's rows, a dbt build replaces the rows of
+the tests it ran and drops the tests the project no longer has. A run that validates only some
+suites (the MDO-reports job) leaves the others' latest results, each with the run it came from.
+
+Failing examples are a few short values that identify the failing rows (a file and row, a
+mart's key, the value found). The warehouse holds no personal data (officer tables carry
+pseudonyms), so neither do they; each is cut to EXAMPLE_CHARS all the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import duckdb
+
+if TYPE_CHECKING:
+    from expectations.runner import FailedExpectation, SuiteOutcome
+
+CHECK_RESULTS = "pipeline.check_results"
+DBT = "dbt"
+GX = "great_expectations"
+EXAMPLES = 3
+EXAMPLE_CHARS = 120
+# The two severities a check has, as dbt names them; GX's `critical` blocks like dbt's `error`.
+GX_SEVERITY = {"critical": "error", "warning": "warn"}
+# dbt's node statuses for a test, as this table says them.
+DBT_STATUS = {
+    "pass": "pass",
+    "warn": "warn",
+    "fail": "fail",
+    "error": "error",
+    "skipped": "skipped",
+}
+
+COLUMNS = (
+    "run_id",
+    "checked_at",
+    "tool",
+    "suite",
+    "check_id",
+    "check_name",
+    "checked_table",
+    "severity",
+    "status",
+    "failing_count",
+    "failing_examples",
+    "reason",
+)
+
+
+def ensure_check_results(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the table if this warehouse has none yet."""
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        f"""
+        create table if not exists {CHECK_RESULTS} (
+            run_id varchar not null,
+            checked_at timestamp not null,
+            tool varchar not null,
+            suite varchar not null,
+            check_id varchar not null,
+            check_name varchar not null,
+            checked_table varchar,
+            severity varchar not null,
+            status varchar not null,
+            failing_count bigint,
+            failing_examples varchar,
+            reason varchar,
+            primary key (tool, check_id)
+        )
+        """
+    )
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def short_examples(values: list[Any]) -> str | None:
+    """At most EXAMPLES values as a JSON list, each cut to EXAMPLE_CHARS characters."""
+    if not values:
+        return None
+    shown = []
+    for value in values[:EXAMPLES]:
+        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        shown.append(text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…")
+    return json.dumps(shown, ensure_ascii=False)
+
+
+def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    if rows:
+        placeholders = ", ".join("?" for _ in COLUMNS)
+        con.executemany(
+            f"insert or replace into {CHECK_RESULTS} ({', '.join(COLUMNS)}) "
+            f"values ({placeholders})",
+            rows,
+        )
+
+
+# --- Great Expectations --------------------------------------------------------------------
+
+
+def _expectation_key(expectation_type: str, kwargs: dict) -> tuple[str, str]:
+    plain = {k: v for k, v in kwargs.items() if k != "batch_id"}
+    return expectation_type, json.dumps(plain, sort_keys=True, default=str)
+
+
+def _gx_check_name(expectation_type: str, kwargs: dict) -> str:
+    columns = [str(v) for k, v in kwargs.items() if k.startswith("column")]
+    return f"{expectation_type}({', '.join(columns)})" if columns else expectation_type
+
+
+def _gx_status(failure: FailedExpectation | None) -> str:
+    if failure is None:
+        return "pass"
+    if failure.exception:
+        return "error"  # could not be evaluated at all
+    return "fail" if failure.severity == "critical" else "warn"
+
+
+def _gx_examples(failure: FailedExpectation | None) -> str | None:
+    if failure is None:
+        return None
+    if failure.exception:
+        return short_examples([failure.exception])
+    if failure.sample:
+        return short_examples(failure.sample)
+    if failure.observed_value is not None:
+        return short_examples([{"observed": failure.observed_value}])
+    return None
+
+
+def suite_rows(outcome: SuiteOutcome, run_id: str, checked_at: dt.datetime) -> list[tuple]:
+    """One row per expectation of the suite: the suite file's order, then any failure that
+    is no expectation of the file (the table could not be read)."""
+    suite = outcome.suite
+    failures = {_expectation_key(f.expectation, f.kwargs): f for f in outcome.failures}
+    rows = []
+    listed = [(e["type"], e.get("kwargs", {}), e["severity"], e) for e in suite.expectations]
+    unreadable = outcome.rows is None
+    for number, (kind, kwargs, severity, expectation) in enumerate(listed, start=1):
+        failure = failures.pop(_expectation_key(kind, kwargs), None)
+        status = "skipped" if unreadable else _gx_status(failure)
+        rows.append(
+            (
+                run_id,
+                checked_at,
+                GX,
+                suite.name,
+                f"{suite.name}#{number}",
+                _gx_check_name(kind, kwargs),
+                suite.table,
+                GX_SEVERITY[severity],
+                status,
+                failure.unexpected_count if failure else (None if unreadable else 0),
+                _gx_examples(failure),
+                expectation.get("meta", {}).get("notes") or None,
+            )
+        )
+    for failure in failures.values():
+        rows.append(
+            (
+                run_id,
+                checked_at,
+                GX,
+                suite.name,
+                f"{suite.name}:{failure.expectation}",
+                _gx_check_name(failure.expectation, failure.kwargs),
+                suite.table,
+                GX_SEVERITY[failure.severity],
+                _gx_status(failure),
+                failure.unexpected_count,
+                _gx_examples(failure),
+                failure.notes or None,
+            )
+        )
+    return rows
+
+
+def record_suite_outcome(
+    con: duckdb.DuckDBPyConnection, run_id: str, outcome: SuiteOutcome
+) -> None:
+    """Replace the suite's rows by this validation's."""
+    ensure_check_results(con)
+    con.execute(
+        f"delete from {CHECK_RESULTS} where tool = ? and suite = ?", [GX, outcome.suite.name]
+    )
+    _insert(con, suite_rows(outcome, run_id, _now()))
+
+
+# --- dbt tests -----------------------------------------------------------------------------
+
+
+def _tested_relation(node: dict, nodes: dict) -> str:
+    """The model, seed or source a test is attached to, as schema.name."""
+    attached = node.get("attached_node") or next(
+        iter(node.get("depends_on", {}).get("nodes", [])), ""
+    )
+    parent = nodes.get(attached) or {}
+    if parent:
+        return f"{parent.get('schema', '')}.{parent.get('name', '')}".strip(".")
+    return attached.split(".")[-1] if attached else ""
+
+
+def _dbt_examples(con: duckdb.DuckDBPyConnection, result: dict) -> str | None:
+    """A few of the rows the test found, read with the test's own compiled query."""
+    sql = (result.get("compiled_code") or "").strip().rstrip(";")
+    if not sql or not result.get("failures"):
+        return None
+    try:
+        cursor = con.execute(f"select * from (\n{sql}\n) as failing limit {EXAMPLES}")
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+    except duckdb.Error:
+        return None  # the count is what the test reported; the examples are a courtesy
+    return short_examples([dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def dbt_rows(
+    con: duckdb.DuckDBPyConnection, run_results: dict, manifest: dict, run_id: str
+) -> list[tuple]:
+    """One row per dbt test in run_results.json."""
+    nodes = {**manifest.get("nodes", {}), **manifest.get("sources", {})}
+    checked_at = _now()
+    rows = []
+    for result in run_results.get("results", []):
+        unique_id = result.get("unique_id", "")
+        node = nodes.get(unique_id) or {}
+        if node.get("resource_type") != "test" and not unique_id.startswith("test."):
+            continue
+        config = node.get("config", {})
+        rows.append(
+            (
+                run_id,
+                checked_at,
+                DBT,
+                _tested_relation(node, nodes),
+                unique_id,
+                node.get("name") or unique_id.split(".")[-2],
+                _tested_relation(node, nodes),
+                "warn" if str(config.get("severity", "error")).lower() == "warn" else "error",
+                DBT_STATUS.get(result.get("status"), str(result.get("status"))),
+                result.get("failures"),
+                _dbt_examples(con, result),
+                node.get("description") or result.get("message") or None,
+            )
+        )
+    return rows
+
+
+def record_dbt_results(con: duckdb.DuckDBPyConnection, run_id: str, target_path: Path) -> None:
+    """Replace the rows of the tests this dbt build ran, and drop tests the project lost."""
+    ensure_check_results(con)
+    run_results = json.loads((Path(target_path) / "run_results.json").read_text())
+    manifest = json.loads((Path(target_path) / "manifest.json").read_text())
+    rows = dbt_rows(con, run_results, manifest, run_id)
+    tests = [
+        uid
+        for uid, node in manifest.get("nodes", {}).items()
+        if node.get("resource_type") == "test"
+    ]
+    con.execute(
+        f"delete from {CHECK_RESULTS} where tool = ? and check_id not in "
+        "(select unnest(?::varchar[]))",
+        [DBT, tests],
+    )
+    _insert(con, rows)
