@@ -24,10 +24,10 @@ PORTAL = "https://portal.igotkarmayogi.gov.in/app/toc/ext/"
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> tuple[Path, Path]:
     """A warehouse loaded from raw/ by the Python loader, then built by `dbt build`."""
+    from dagster_project.check_results import ensure_check_results
     from dagster_project.ingest.discovery import discover
     from dagster_project.ingest.loader import load_source
     from dagster_project.ingest.sources import SOURCES
-    from dagster_project.check_results import ensure_check_results
     from dagster_project.run_log import ensure_run_log
 
     root = tmp_path_factory.mktemp("dbt_models")

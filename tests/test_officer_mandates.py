@@ -216,11 +216,11 @@ def build(warehouse: Path, target: Path) -> None:
 def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
     """The marts after three builds of one warehouse: with the officer tables empty, with the
     fixture, and after a later report (2026-04-10) in which only W3 changed."""
+    from dagster_project.check_results import ensure_check_results
     from dagster_project.ingest.discovery import discover
     from dagster_project.ingest.loader import load_source
     from dagster_project.ingest.officer_loader import ensure_officer_tables
     from dagster_project.ingest.sources import SOURCES
-    from dagster_project.check_results import ensure_check_results
     from dagster_project.run_log import ensure_run_log
 
     root = tmp_path_factory.mktemp("officer_mandates")
