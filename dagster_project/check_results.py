@@ -111,9 +111,34 @@ def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
 # --- Great Expectations --------------------------------------------------------------------
 
 
-def _expectation_key(expectation_type: str, kwargs: dict) -> tuple[str, str]:
-    plain = {k: v for k, v in kwargs.items() if k != "batch_id"}
-    return expectation_type, json.dumps(plain, sort_keys=True, default=str)
+def _normal(value: Any) -> Any:
+    """A kwarg's value as compared: numbers as floats (GX hands 0 back as 0.0), lists in order."""
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_normal(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _normal(item) for key, item in value.items()}
+    return str(value)
+
+
+def _is_failure_of(failure: FailedExpectation, kind: str, kwargs: dict) -> bool:
+    """Whether a failure is of this expectation of the suite file: same type, and every kwarg
+    the file gives has the same value (GX may add defaults of its own)."""
+    return failure.expectation == kind and all(
+        _normal(failure.kwargs.get(key)) == _normal(value) for key, value in kwargs.items()
+    )
+
+
+def _take_failure(
+    unmatched: list[FailedExpectation], kind: str, kwargs: dict
+) -> FailedExpectation | None:
+    for index, failure in enumerate(unmatched):
+        if _is_failure_of(failure, kind, kwargs):
+            return unmatched.pop(index)
+    return None
 
 
 def _gx_check_name(expectation_type: str, kwargs: dict) -> str:
@@ -145,12 +170,12 @@ def suite_rows(outcome: SuiteOutcome, run_id: str, checked_at: dt.datetime) -> l
     """One row per expectation of the suite: the suite file's order, then any failure that
     is no expectation of the file (the table could not be read)."""
     suite = outcome.suite
-    failures = {_expectation_key(f.expectation, f.kwargs): f for f in outcome.failures}
+    unmatched = list(outcome.failures)
     rows = []
     listed = [(e["type"], e.get("kwargs", {}), e["severity"], e) for e in suite.expectations]
     unreadable = outcome.rows is None
     for number, (kind, kwargs, severity, expectation) in enumerate(listed, start=1):
-        failure = failures.pop(_expectation_key(kind, kwargs), None)
+        failure = _take_failure(unmatched, kind, kwargs)
         status = "skipped" if unreadable else _gx_status(failure)
         rows.append(
             (
@@ -168,14 +193,14 @@ def suite_rows(outcome: SuiteOutcome, run_id: str, checked_at: dt.datetime) -> l
                 expectation.get("meta", {}).get("notes") or None,
             )
         )
-    for failure in failures.values():
+    for number, failure in enumerate(unmatched, start=1):
         rows.append(
             (
                 run_id,
                 checked_at,
                 GX,
                 suite.name,
-                f"{suite.name}:{failure.expectation}",
+                f"{suite.name}:{failure.expectation}#{number}",
                 _gx_check_name(failure.expectation, failure.kwargs),
                 suite.table,
                 GX_SEVERITY[failure.severity],
