@@ -549,12 +549,12 @@ def test_data_status_page_shows_the_last_publishing_run(shipped):
     marts = mart(
         shipped, "select table_name from information_schema.tables where table_schema = 'marts'"
     )
-    shown = app.dataframe[-1].value
+    (shown,) = [frame.value for frame in app.dataframe if "mart" in frame.value.columns]
     assert sorted(shown["mart"]) == sorted(marts["table_name"])
     sources = mart(shipped, "select * from marts.source_files")
     assert len(app.dataframe[0].value) == len(sources) > 0
-    # The run's quality checks wrote their Data Docs beside the warehouse; the page links them.
-    assert (shipped.parent / "data_docs" / "index.html").as_uri() in texts(app)
+    # The Data Docs are offered as a download, never as a file:// link a browser blocks.
+    assert "file://" not in texts(app)
 
 
 @pytest.mark.pipeline

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from streamlit_app import components, insights, warehouse
+from streamlit_app import check_results, components, insights, warehouse
 from streamlit_app.components import Card
 from streamlit_app.formatting import indian_number, md, short_date, utc_to_india
 
@@ -75,17 +75,4 @@ counts = warehouse.query(
 )
 components.table(counts, file_name="marts_row_counts", key="marts")
 
-st.header("Data quality checks", anchor=False, divider="gray")
-data_docs = warehouse.data_docs_index()
-if data_docs.exists():
-    st.markdown(
-        f"The full validation results are in the Data Docs: [open them]({data_docs.as_uri()}) "
-        f"(`{data_docs}`; your browser may need the address pasted in, as it is a local file)."
-    )
-else:
-    # Rendering the Data Docs never blocks a run; the check's metadata says why it failed.
-    st.warning(
-        f"No Data Docs at `{data_docs}`: the last run could not write them (its quality "
-        "checks' metadata in Dagster says why). The check counts above are unaffected.",
-        icon=":material/warning:",
-    )
+check_results.render()
