@@ -7,7 +7,8 @@ icons vanish. After every render, each page's references are rewritten:
 
 - an asset the pages use is served from `static/vendor/` of the site, copied there from
   `expectations/data_docs_assets/` (the same versions, with their licences; see its README);
-- GX's logo comes from the `static/images/` GX already writes;
+- GX's logo comes from the `static/images/` GX already writes (and GX's own links into it are
+  recomputed from each page's depth: its favicon link on validation pages is a level short);
 - what the pages do not use is removed: Vega (our suites draw no charts), the optional dark
   theme, and links to greatexpectations.io (an anchor keeps its text, loses its address).
 
@@ -74,6 +75,9 @@ _SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"(https?://[^\"]+)\"[^>]*>\s*</scrip
 _LINK = re.compile(r"<link\b[^>]*\bhref=\"(https?://[^\"]+)\"[^>]*/?>", re.I)
 _IMAGE = re.compile(r"(\bsrc=\"|url\(')(" + re.escape(GX_IMAGES) + r")([^\"'?]+)(\?[^\"']*)?")
 _ANCHOR = re.compile(r"<a\b([^>]*?)\s+href=\"https?://[^\"]*\"", re.I)
+# GX's own relative links to the site's static/ folder; on validation pages its favicon link is
+# one level short (GX counts the folders of a result's path wrongly), so all are recomputed.
+_GX_STATIC = re.compile(r"\b(src|href)=\"(?:\.\.?/)*static/")
 _SRI = re.compile(r"\s+(integrity|crossorigin)=\"[^\"]*\"", re.I)
 # A reference that leaves the machine: an address in src=, href=, url() or @import.
 EXTERNAL_REFERENCE = re.compile(
@@ -108,6 +112,7 @@ def localise_page(html: str, static_prefix: str) -> str:
         ),
         html,
     )
+    html = _GX_STATIC.sub(lambda m: f'{m.group(1)}="{static_prefix}/', html)
     return _ANCHOR.sub(lambda m: f"<a{m.group(1)}", html)
 
 

@@ -59,6 +59,7 @@ def test_a_page_loses_every_outside_reference_and_keeps_values_as_text():
         'logo-long.png?d=1" alt="Great Expectations"/>\n'
         '<a class="x" href="https://greatexpectations.io/newsletter?utm=1">Newsletter</a>\n'
         "<td>https://portal.igotkarmayogi.gov.in/app/toc/ext/1</td>\n"
+        '<link rel="shortcut icon" href="../static/images/favicon.ico" type="image/x-icon"/>\n'
     )
     assert len(external_references(page)) == 8
     local = localise_page(page, "../../static")
@@ -70,6 +71,8 @@ def test_a_page_loses_every_outside_reference_and_keeps_values_as_text():
     assert "url('../../static/images/logo-long.png')" in local
     assert 'src="../../static/images/logo-long.png"' in local
     assert '<a class="x">Newsletter</a>' in local
+    # GX's own link into static/ is recomputed for the page's depth (GX's is a level short).
+    assert 'href="../../static/images/favicon.ico"' in local
     # A value found in the data is text on the page, not a reference: it stays as found.
     assert "<td>https://portal.igotkarmayogi.gov.in/app/toc/ext/1</td>" in local
 
@@ -211,3 +214,49 @@ def test_data_status_page_lists_what_warned_and_offers_the_docs_as_a_zip(
     assert "data_docs/index.html" in names
     assert "data_docs/static/vendor/bootstrap/bootstrap.min.css" in names
     assert not any(".validation_results" in name for name in names)
+
+
+@pytest.mark.pipeline
+def test_a_failing_dbt_test_is_recorded_with_its_failing_rows(shipped_warehouse, tmp_path):
+    import shutil
+
+    from support import run_dbt
+
+    from dagster_project.check_results import record_dbt_results
+
+    warehouse = tmp_path / "igot.duckdb"
+    shutil.copy(shipped_warehouse, warehouse)
+    con = duckdb.connect(str(warehouse))
+    try:
+        # A ranking edition that lists one state twice, and a test the project no longer has.
+        con.execute(
+            "insert into marts.state_ranking select * from marts.state_ranking "
+            "where state = 'BIHAR'"
+        )
+        con.execute(
+            "insert into pipeline.check_results (run_id, checked_at, tool, suite, check_id, "
+            "check_name, severity, status) values ('old', now(), 'dbt', 'marts.x', "
+            "'test.igot_warehouse.removed_since', 'removed_since', 'error', 'pass')"
+        )
+    finally:
+        con.close()
+    target = tmp_path / "target"
+    test = "unique_combination_state_ranking_edition_date__state"
+    result = run_dbt("test", "--select", test, warehouse=warehouse, target=target)
+    assert result.returncode == 1, result.stdout[-2000:]  # the test fails, as it should
+    con = duckdb.connect(str(warehouse))
+    try:
+        record_dbt_results(con, "the-test-run", target)
+    finally:
+        con.close()
+    results = results_of(warehouse).set_index("check_name")
+    row = results.loc[test]
+    assert (row["run_id"], row["status"], row["severity"]) == ("the-test-run", "fail", "error")
+    assert row["suite"] == "marts.state_ranking" == row["checked_table"]
+    assert row["failing_count"] == 1
+    (example,) = json.loads(row["failing_examples"])
+    assert '"state": "BIHAR"' in example and '"occurrences": 2' in example
+    # The other tests keep their newest result; a test the project lost is dropped.
+    assert "removed_since" not in results.index
+    others = results.loc[(results["tool"] == "dbt") & (results.index != test)]
+    assert len(others) > 100 and (others["run_id"] != "the-test-run").all()

@@ -15,6 +15,7 @@ import pytest
 from support import REPO_ROOT, SHIPPED_RAW, materialize_into
 
 from dagster_project.ingest.sources import OFFICER_SOURCES, SOURCES
+from dagster_project.progress import DBT_NODE_DONE
 
 pytestmark = pytest.mark.pipeline
 
@@ -342,6 +343,16 @@ def test_make_run_publishes_the_rest_lists_what_was_held_back_and_exits_non_zero
     )
     assert run.returncode == 1, run.stderr[-2000:]
     assert "succeeded and was published" in run.stdout
+    # The terminal gets a few progress lines and the summary; dbt's per-node log goes to the
+    # run's log file beside the warehouse, whose path the summary prints.
+    (log_line,) = [line for line in run.stdout.splitlines() if line.startswith("Full log")]
+    log = Path(log_line.split(": ", 1)[1])
+    assert log.parent == warehouse.parent / "logs"
+    dbt_nodes = [line for line in log.read_text().splitlines() if DBT_NODE_DONE.match(line)]
+    assert len(dbt_nodes) > 300
+    assert not any(DBT_NODE_DONE.match(line) for line in run.stdout.splitlines())
+    progress = [line for line in run.stdout.splitlines() if line.startswith("[")]
+    assert 3 <= len(progress) <= 20 and "\r" not in run.stdout
     assert "Files held back (2)" in run.stderr
     assert "  mdo/bihar-april.csv: has a name this folder does not take." in run.stderr
     assert "  mdo/bihar_2026-03-31.csv: is not UTF-8 text" in run.stderr
