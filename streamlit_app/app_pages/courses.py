@@ -194,12 +194,12 @@ components.table(
     found.assign(length=found["duration_minutes"].map(duration))[
         [
             "course_name",
+            "canonical_url",
             "provider",
             "themes",
             "length",
             "in_marketplace",
             "is_recommended",
-            "canonical_url",
         ]
     ],
     file_name="course_catalogue",
