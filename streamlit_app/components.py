@@ -169,6 +169,8 @@ def metric_cards(cards: list[Card]) -> None:
 def formatter_for(column: str, values: pd.Series) -> Callable | None:
     """How a column's cells read, chosen by the marts' naming conventions; None leaves the
     cells to Streamlit."""
+    if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+        return plain  # already words or formatted text, whatever the column's name
     if column.endswith("_rate") or column.startswith("share_of_"):
         return percent
     if column in {"learning_hours", "hours_per_active_user"}:

@@ -65,6 +65,11 @@ def language_switch() -> None:
     a reader who cannot read the current one still finds it."""
     import streamlit as st
 
+    # A link can open the dashboard in a language: ?lang=hi (on a phone, where the sidebar is
+    # folded away, and for sharing a page with a Hindi reader).
+    asked = st.query_params.get("lang")
+    if LANGUAGE_KEY not in st.session_state and asked in LANGUAGES:
+        st.session_state[LANGUAGE_KEY] = asked
     with st.sidebar:
         st.radio(
             "Language / भाषा",
