@@ -169,6 +169,10 @@ def metric_cards(cards: list[Card]) -> None:
 def formatter_for(column: str, values: pd.Series) -> Callable | None:
     """How a column's cells read, chosen by the marts' naming conventions; None leaves the
     cells to Streamlit."""
+    if column.endswith("_url"):
+        # Left empty where there is no address: a dash in a link column would be a link, to
+        # the dashboard's own page.
+        return None
     if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
         return plain  # already words or formatted text, whatever the column's name
     if column.endswith("_rate") or column.startswith("share_of_"):
@@ -188,15 +192,20 @@ def formatter_for(column: str, values: pd.Series) -> Callable | None:
         return indian_number
     if pd.api.types.is_bool_dtype(values):
         return None  # shown as check boxes
-    if column.endswith("_url"):
-        # Left empty where there is no address: a dash in a link column would be a link, to
-        # the dashboard's own page.
-        return None
     return plain
 
 
 # The chosen state's row: a pale saffron behind dark text (contrast well over 4.5:1).
 HIGHLIGHT_ROW = "background-color: #fde7d3; color: #111827; font-weight: 600"
+
+
+def labels_from(labels: dict) -> Callable:
+    """A widget's format_func from labels made in this script run, in the reader's language.
+
+    Streamlit may call a format_func again outside the run (its test harness does, and on a
+    label it already made), where the reader's language is not known: a label passes through.
+    """
+    return lambda value: labels.get(value, value)
 
 
 def plain(value) -> str:
@@ -279,10 +288,12 @@ def csv_frame(frame: pd.DataFrame, config: dict, formats: dict) -> pd.DataFrame:
     return rounded.rename(columns=headings)
 
 
-def _csv(frame: pd.DataFrame, config: dict, formats: dict) -> bytes:
+def _csv(frame: pd.DataFrame, config: dict | None = None, formats: dict | None = None) -> bytes:
     """The table as a CSV file a spreadsheet opens safely: lists as text, and no cell that
     Excel would run as a formula (numbers stay numbers)."""
-    readable = csv_frame(frame, config, formats)
+    if formats is None:
+        formats = {column: formatter_for(column, frame[column]) for column in frame.columns}
+    readable = csv_frame(frame, config or {}, formats)
     safe_cells = readable.apply(
         lambda column: column.map(
             lambda value: spreadsheet_safe(

@@ -147,11 +147,15 @@ with filter_column:
     search = st.text_input(
         t("Course name contains"), key="catalogue_search", placeholder=t("e.g. cyber")
     )
+    domains = sorted(recommended["domain"].dropna().unique())
     domain = st.selectbox(
         t("Recommended for"),
-        ["any", *sorted(recommended["domain"].dropna().unique())],
-        format_func=lambda value: (
-            t("Any domain") if value == "any" else t("{domain} (Annexure 3)", domain=value)
+        ["any", *domains],
+        format_func=components.labels_from(
+            {
+                "any": t("Any domain"),
+                **{value: t("{domain} (Annexure 3)", domain=value) for value in domains},
+            }
         ),
         key="catalogue_domain",
     )

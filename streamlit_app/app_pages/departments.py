@@ -47,7 +47,10 @@ snapshots = warehouse.query(
     [state],
 )["snapshot_date"].tolist()
 snapshot = snapshot_column.selectbox(
-    t("MDO report as on"), snapshots, format_func=long_date, key="departments_snapshot"
+    t("MDO report as on"),
+    snapshots,
+    format_func=components.labels_from({snapshot: long_date(snapshot) for snapshot in snapshots}),
+    key="departments_snapshot",
 )
 
 departments = warehouse.query(
@@ -205,17 +208,19 @@ measure_column, scope_column = st.columns([3, 1])
 measure = measure_column.radio(
     t("Measure"),
     list(MEASURES),
-    format_func=lambda key: t(MEASURES[key]),
+    format_func=components.labels_from({key: t(english) for key, english in MEASURES.items()}),
     horizontal=True,
     key="departments_measure",
 )
 scope = scope_column.radio(
     t("Departments shown"),
     ["largest", "all"],
-    format_func={
-        "largest": t("The {count} largest", count=LARGEST),
-        "all": t("All {count}", count=len(departments)),
-    }.get,
+    format_func=components.labels_from(
+        {
+            "largest": t("The {count} largest", count=LARGEST),
+            "all": t("All {count}", count=len(departments)),
+        }
+    ),
     horizontal=True,
     key="departments_scope",
     help=t("Largest by onboarded users."),

@@ -53,7 +53,9 @@ state = state_column.selectbox(
     t("State"),
     states,
     index=states.index(home) if home in states else 0,
-    format_func=lambda value: t(NO_STATE) if value is None else value,
+    format_func=components.labels_from(
+        {value: t(NO_STATE) if value is None else value for value in states}
+    ),
     key="review_state",
 )
 snapshots = [
@@ -67,7 +69,9 @@ snapshots = [
 snapshot = snapshot_column.selectbox(
     t("MDO report as on"),
     snapshots,
-    format_func=lambda value: t(NO_DATE) if value is None else long_date(value),
+    format_func=components.labels_from(
+        {value: t(NO_DATE) if value is None else long_date(value) for value in snapshots}
+    ),
     key="review_snapshot",
 )
 
@@ -105,7 +109,9 @@ issue_types = sorted(findings["issue_type"].dropna().unique())
 chosen_types = type_column.multiselect(
     t("Issue type"),
     issue_types,
-    format_func=insights.readable_issue_type,
+    format_func=components.labels_from(
+        {kind: insights.readable_issue_type(kind) for kind in issue_types}
+    ),
     key="review_types",
     placeholder=t("All"),
 )
@@ -113,7 +119,9 @@ severities = sorted(findings["severity"].dropna().unique())
 chosen_severities = severity_column.multiselect(
     t("Severity"),
     severities,
-    format_func=lambda value: t(SEVERITIES[value]) if value in SEVERITIES else value,
+    format_func=components.labels_from(
+        {value: t(SEVERITIES[value]) if value in SEVERITIES else value for value in severities}
+    ),
     key="review_severities",
     placeholder=t("All"),
 )

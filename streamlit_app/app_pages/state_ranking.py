@@ -30,7 +30,10 @@ state = state_column.selectbox(
     t("State/UT"), states, index=states.index(home) if home in states else 0, key="ranking_state"
 )
 edition_date = edition_column.selectbox(
-    t("Ranking edition (data as on)"), editions, format_func=long_date, key="ranking_edition"
+    t("Ranking edition (data as on)"),
+    editions,
+    format_func=components.labels_from({edition: long_date(edition) for edition in editions}),
+    key="ranking_edition",
 )
 
 edition = warehouse.query(
