@@ -108,6 +108,13 @@ TARGETS = (
         lambda r: _get(r, "dashboard", "heaviest", "median_ms"),
         ("large",),
     ),
+    Target(
+        "dashboard_render",
+        "slowest dashboard page first render under 2 s warm (either language)",
+        2.0,
+        "s",
+        lambda r: _get(r, "dashboard", "slowest_first_render", "seconds"),
+    ),
 )
 
 

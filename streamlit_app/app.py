@@ -2,32 +2,44 @@
 
 It reads only the `marts` schema of the published warehouse (IGOT_WAREHOUSE), read-only, so it
 can stay open while the pipeline runs; a newly published warehouse shows on the next rerun.
+Nothing is fetched from outside this machine: the favicon and the fonts are served with the app.
 """
+
+from pathlib import Path
 
 import streamlit as st
 
 from streamlit_app import components
+from streamlit_app.i18n import t
+
+STATIC = Path(__file__).parent / "static"
 
 st.set_page_config(
-    page_title="iGOT Karmayogi: state learning dashboard",
-    page_icon=":material/school:",
+    page_title=t("iGOT Karmayogi: state learning dashboard"),
+    # A file, not an emoji or icon name: Streamlit serves it itself, where an emoji favicon is
+    # fetched from a CDN.
+    page_icon=str(STATIC / "favicon.png"),
     layout="wide",
 )
 PAGES = [
     st.Page(
         "app_pages/state_ranking.py",
-        title="State ranking",
+        title=t("State ranking"),
         icon=":material/leaderboard:",
         default=True,
     ),
-    st.Page("app_pages/departments.py", title="Departments", icon=":material/account_tree:"),
-    st.Page("app_pages/org_mapping_review.py", title="Org mapping review", icon=":material/rule:"),
-    st.Page("app_pages/courses.py", title="Courses", icon=":material/menu_book:"),
-    st.Page("app_pages/data_status.py", title="Data status", icon=":material/fact_check:"),
+    st.Page("app_pages/departments.py", title=t("Departments"), icon=":material/account_tree:"),
+    st.Page(
+        "app_pages/org_mapping_review.py", title=t("Org mapping review"), icon=":material/rule:"
+    ),
+    st.Page("app_pages/courses.py", title=t("Courses"), icon=":material/menu_book:"),
+    st.Page("app_pages/data_status.py", title=t("Data status"), icon=":material/fact_check:"),
 ]
 
 page = st.navigation(PAGES)
-# A page stops at the first mart it cannot read; this says why and what to run.
+components.accessible_style()
+# Every read goes through one error path: a page stops at the first mart it cannot read, and
+# this says why and what to do.
 with components.explain_unavailable():
     components.sidebar_status()
     page.run()

@@ -5,6 +5,7 @@ sentence to read out in a meeting, a row of figures, charts, then the tables beh
 downloadable as CSV.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ import streamlit as st
 
 from streamlit_app import warehouse
 from streamlit_app.formatting import (
+    INDIA,
     MISSING,
     date_time,
     hours,
@@ -24,42 +26,77 @@ from streamlit_app.formatting import (
     short_date,
     spreadsheet_safe,
 )
+from streamlit_app.i18n import language_switch, t, translatable
 
-# Column headings where the mart's own name is not plain English.
+# Column headings where the mart's own name is not plain English. The English is written here
+# and translated where it is shown (`heading`); `translatable` marks it for the catalogue test.
 HEADINGS = {
-    "state": "State/UT",
-    "composite_score": "Composite score",
-    "rank_in_category": "Rank (printed)",
-    "computed_rank": "Rank (from scores)",
-    "score_gap_to_leader": "Behind leader",
-    "score_gap_to_next_rank": "Behind next rank",
-    "states_in_category": "States in category",
-    "mdo_count": "MDOs",
-    "mdo_name": "MDO",
-    "department_as_reported": "Department (as reported)",
-    "user_completions": "Users completed",
-    "learning_hours": "Learning hours",
-    "courses_attempted": "Courses attempted",
-    "courses_passed": "Courses passed",
-    "hours_per_active_user": "Hours per active user",
-    "share_of_state_completions": "Share of state completions",
-    "rank_in_state_by_completion_rate": "Rank by completion rate",
-    "rank_in_state_by_activation_rate": "Rank by activation rate",
-    "open_mapping_issues": "Open mapping findings",
-    "inactive_users": "Not active",
-    "duration_minutes": "Minutes",
-    "canonical_url": "Link",
-    "issue_type": "Issue type",
-    "suggested_fix": "Suggested fix",
-    "experience_band": "Experience band",
-    "serial_no": "S.No",
-    "started_at": "Started (IST)",
-    "finished_at": "Finished (IST)",
+    "state": translatable("State/UT"),
+    "category": translatable("Category"),
+    "composite_score": translatable("Composite score"),
+    "rank_in_category": translatable("Rank (printed)"),
+    "computed_rank": translatable("Rank (from scores)"),
+    "score_gap_to_leader": translatable("Behind leader"),
+    "score_gap_to_next_rank": translatable("Behind next rank"),
+    "states_in_category": translatable("States in category"),
+    "previous_rank": translatable("Previous rank"),
+    "rank_change": translatable("Rank change"),
+    "department": translatable("Department"),
+    "mdo_count": translatable("MDOs"),
+    "mdo_name": translatable("MDO"),
+    "department_as_reported": translatable("Department (as reported)"),
+    "onboarded": translatable("Onboarded"),
+    "active": translatable("Active"),
+    "activation_rate": translatable("Activation rate"),
+    "enrollments": translatable("Enrolments"),
+    "completions": translatable("Completions"),
+    "completion_rate": translatable("Completion rate"),
+    "pass_rate": translatable("Pass rate"),
+    "user_completions": translatable("Users completed"),
+    "learning_hours": translatable("Learning hours"),
+    "courses_attempted": translatable("Courses attempted"),
+    "courses_passed": translatable("Courses passed"),
+    "hours_per_active_user": translatable("Hours per active user"),
+    "share_of_state_completions": translatable("Share of state completions"),
+    "rank_in_state_by_completion_rate": translatable("Rank by completion rate"),
+    "rank_in_state_by_activation_rate": translatable("Rank by activation rate"),
+    "open_mapping_issues": translatable("Open mapping findings"),
+    "inactive_users": translatable("Not active"),
+    "duration_minutes": translatable("Minutes"),
+    "length": translatable("Length"),
+    "canonical_url": translatable("Link"),
+    "issue_type": translatable("Issue type"),
+    "severity": translatable("Severity"),
+    "evidence": translatable("Evidence"),
+    "suggested_fix": translatable("Suggested fix"),
+    "first_seen": translatable("First seen"),
+    "last_seen": translatable("Last seen"),
+    "status": translatable("Status"),
+    "experience_band": translatable("Experience band"),
+    "domain": translatable("Domain"),
+    "serial_no": translatable("S.No"),
+    "course_name": translatable("Course"),
+    "provider": translatable("Provider"),
+    "themes": translatable("Themes"),
+    "in_marketplace": translatable("In Marketplace"),
+    "is_recommended": translatable("Recommended"),
+    "started_at": translatable("Started (IST)"),
+    "finished_at": translatable("Finished (IST)"),
+    "measure": translatable("Measure"),
+    "printed_total": translatable("Printed total"),
+    "loaded_sum": translatable("Sum of readable rows"),
+    "quarantined_sum": translatable("Rows set aside, as printed"),
+    "unexplained_difference": translatable("Not explained by rows set aside"),
+    "mart": translatable("Table"),
+    "row_count": translatable("Rows"),
 }
 
 
 def heading(column: str) -> str:
-    return HEADINGS.get(column, column.replace("_", " ").capitalize())
+    """A column's on-screen heading, in the reader's language; a column without one of its own
+    shows its name in words."""
+    english = HEADINGS.get(column)
+    return t(english) if english else column.replace("_", " ").capitalize()
 
 
 def page_header(title: str, question: str) -> None:
@@ -72,6 +109,32 @@ def takeaway(sentence: str) -> None:
     st.subheader(sentence, anchor=False)
 
 
+# Streamlit's captions and faded text are grey at 60% opacity (about 3.7:1 on white); readers
+# in a bright office need 4.5:1. Keyboard focus on chart and table controls must show.
+ACCESSIBLE_STYLE = """
+<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] p,
+[data-testid="stWidgetLabel"] p { color: #374151 !important; opacity: 1 !important; }
+[data-testid="stElementToolbar"] button:focus-visible,
+[data-testid="stVegaLiteChart"] :focus-visible,
+.vega-embed summary:focus-visible, .vega-embed a:focus-visible,
+button:focus-visible, [role="radio"]:focus-visible {
+  outline: 3px solid #1d4ed8 !important; outline-offset: 2px !important;
+}
+/* On a phone the page titles would take three lines each. */
+@media (max-width: 640px) {
+  h1 { font-size: 2rem !important; } h2 { font-size: 1.45rem !important; }
+  h3 { font-size: 1.2rem !important; }
+}
+</style>
+"""
+
+
+def accessible_style() -> None:
+    st.html(ACCESSIBLE_STYLE)
+
+
 @dataclass(frozen=True)
 class Card:
     label: str
@@ -79,6 +142,7 @@ class Card:
     delta: str | None = None
     help: str | None = None
     delta_color: str = "normal"
+    trend: list | None = None  # the figure over time, drawn as a sparkline in the card
 
 
 CARDS_PER_ROW = 4  # more, and a figure like 13,89,815 no longer fits its card
@@ -97,12 +161,20 @@ def metric_cards(cards: list[Card]) -> None:
                 help=card.help,
                 delta_color=card.delta_color,
                 border=True,
+                chart_data=card.trend,
+                chart_type="line",
             )
 
 
 def formatter_for(column: str, values: pd.Series) -> Callable | None:
     """How a column's cells read, chosen by the marts' naming conventions; None leaves the
     cells to Streamlit."""
+    if column.endswith("_url"):
+        # Left empty where there is no address: a dash in a link column would be a link, to
+        # the dashboard's own page.
+        return None
+    if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values):
+        return plain  # already words or formatted text, whatever the column's name
     if column.endswith("_rate") or column.startswith("share_of_"):
         return percent
     if column in {"learning_hours", "hours_per_active_user"}:
@@ -123,6 +195,19 @@ def formatter_for(column: str, values: pd.Series) -> Callable | None:
     return plain
 
 
+# The chosen state's row: a pale saffron behind dark text (contrast well over 4.5:1).
+HIGHLIGHT_ROW = "background-color: #fde7d3; color: #111827; font-weight: 600"
+
+
+def labels_from(labels: dict) -> Callable:
+    """A widget's format_func from labels made in this script run, in the reader's language.
+
+    Streamlit may call a format_func again outside the run (its test harness does, and on a
+    label it already made), where the reader's language is not known: a label passes through.
+    """
+    return lambda value: labels.get(value, value)
+
+
 def plain(value) -> str:
     return MISSING if is_missing(value) else str(value)
 
@@ -134,11 +219,15 @@ def table(
     key: str,
     column_config: dict | None = None,
     height: int | str = "auto",
+    highlight: tuple[str, object] | None = None,
 ) -> None:
     """A sortable table with the dashboard's number formats, and a CSV download of it.
 
     The screen shows Indian digit grouping through a Styler, which changes only what the cells
-    display: sorting still uses the numbers. The CSV keeps plain numbers, for Excel.
+    display: sorting still uses the numbers. The CSV has the on-screen headings, plain numbers
+    for Excel (rates as percentages, rounded as on screen) and the moment it was taken in its
+    name, so that two downloads of one table do not overwrite each other. `highlight`
+    (column, value) marks the rows holding that value, e.g. the reader's own state.
     """
     formats = {
         column: formatter
@@ -153,23 +242,59 @@ def table(
         )
     )
     styled = shown.style.format(formats, na_rep=MISSING)
+    if highlight is not None:
+        column, value = highlight
+        styled = styled.apply(
+            lambda row: [HIGHLIGHT_ROW if row[column] == value else "" for _ in row], axis=1
+        )
     config = {column: heading(column) for column in frame.columns}
     config.update(column_config or {})
     st.dataframe(styled, hide_index=True, column_config=config, height=height)
     st.download_button(
-        "Download CSV",
-        data=_csv(frame),
-        file_name=f"{file_name}.csv",
+        t("Download CSV"),
+        data=_csv(frame, config, formats),
+        file_name=f"{file_name}_{dt.datetime.now(INDIA):%Y-%m-%d_%H%M}.csv",
         mime="text/csv",
         key=f"download_{key}",
         icon=":material/download:",
     )
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
+def _label(config_value, column: str) -> str:
+    """The heading a column shows under, from its column_config (a label or a column type)."""
+    if isinstance(config_value, str):
+        return config_value
+    if isinstance(config_value, dict) and config_value.get("label"):
+        return config_value["label"]
+    return heading(column)
+
+
+def csv_frame(frame: pd.DataFrame, config: dict, formats: dict) -> pd.DataFrame:
+    """The table as the CSV holds it: on-screen headings, rates as percentages rounded to one
+    decimal, hours to one decimal and scores to two, as the screen shows them."""
+    rounded = frame.copy()
+    headings = {}
+    for column in frame.columns:
+        label = _label(config.get(column), column)
+        formatter = formats.get(column)
+        if formatter is percent:
+            rounded[column] = (pd.to_numeric(frame[column]) * 100).round(1)
+            label = f"{label} (%)"
+        elif formatter is hours:
+            rounded[column] = pd.to_numeric(frame[column]).round(1)
+        elif formatter is score:
+            rounded[column] = pd.to_numeric(frame[column]).round(2)
+        headings[column] = label
+    return rounded.rename(columns=headings)
+
+
+def _csv(frame: pd.DataFrame, config: dict | None = None, formats: dict | None = None) -> bytes:
     """The table as a CSV file a spreadsheet opens safely: lists as text, and no cell that
     Excel would run as a formula (numbers stay numbers)."""
-    safe_cells = frame.apply(
+    if formats is None:
+        formats = {column: formatter_for(column, frame[column]) for column in frame.columns}
+    readable = csv_frame(frame, config or {}, formats)
+    safe_cells = readable.apply(
         lambda column: column.map(
             lambda value: spreadsheet_safe(
                 "; ".join(map(str, value)) if isinstance(value, list | tuple) else value
@@ -187,7 +312,8 @@ def file_slug(*parts) -> str:
 
 @contextmanager
 def explain_unavailable() -> Iterator[None]:
-    """Turn a missing warehouse or mart into a message that says what to do, not a traceback."""
+    """The one error path: a missing, corrupt, locked or outdated warehouse becomes a message
+    that says what to do, never a traceback."""
     try:
         yield
     except warehouse.WarehouseMissing as missing:
@@ -197,19 +323,35 @@ def explain_unavailable() -> Iterator[None]:
 
 
 def sidebar_status() -> None:
-    """Which warehouse the pages show, and how fresh it is."""
+    """The language switch, then which warehouse the pages show and how fresh it is. The
+    warehouse is read before anything is said about it: a file that cannot be read gets the
+    page's message, not "published"."""
+    language_switch()
     published = warehouse.published_at()
+    if published is None:
+        with st.sidebar:
+            st.caption(t("No figures have been loaded yet."))
+        return
+    try:
+        synthetic = warehouse.holds_synthetic_data()
+    except warehouse.WarehouseUnavailable:
+        with st.sidebar:
+            st.caption(t("The figures cannot be read just now: the page says why."))
+        raise
     with st.sidebar:
-        if published is None:
-            st.caption("No warehouse published yet: run `make run`.")
-        else:
-            st.caption(
-                f"Warehouse published {short_date(published)} {published:%H:%M} IST. "
-                "Figures are as printed in the source reports."
+        st.caption(
+            t(
+                "Figures as loaded on {date} {time} IST. Each report's printed total is shown "
+                "beside the sum of its readable rows where they differ.",
+                date=short_date(published),
+                time=f"{published:%H:%M}",
             )
-            if warehouse.holds_synthetic_data():
-                st.warning(
-                    "This warehouse holds **synthetic** test data (python -m "
-                    "synth): its figures are not real.",
-                    icon=":material/science:",
-                )
+        )
+        if synthetic:
+            st.warning(
+                t(
+                    "These figures are **synthetic** test data made up by the test-data "
+                    "generator, not real reports."
+                ),
+                icon=":material/science:",
+            )

@@ -1,8 +1,10 @@
 """How numbers, dates and names read on the dashboard.
 
 Indian officials read counts in lakhs and crores, so counts use Indian digit grouping: the last
-three digits, then groups of two (13,89,815 rather than 1,389,815). Missing values read as an
-en dash rather than "nan" or "None", because a blank cell in a printed report means "not given".
+three digits, then groups of two (13,89,815 rather than 1,389,815). Babel's en_IN and hi_IN
+locales give that grouping in both of the dashboard's languages, and the Hindi month names.
+Missing values read as an en dash rather than "nan" or "None", because a blank cell in a
+printed report means "not given".
 
 Names come from delivered files, so they are data, never markup: `md` escapes a value before it
 reaches Markdown, and `spreadsheet_safe` keeps a CSV cell from being read as a formula.
@@ -14,6 +16,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 import pandas as pd
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from streamlit_app.i18n import babel_locale, current_language, t
 
 MISSING = "\N{EN DASH}"
 # The pipeline records moments in UTC; the people reading them are in India.
@@ -47,12 +53,12 @@ def indian_number(value, decimals: int = 0) -> str:
     """
     if is_missing(value):
         return MISSING
-    # Half up, as people round by hand; Decimal's own default would round 0.5 to even.
-    exact = abs(Decimal(str(value)))
-    text = str(exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP))
-    whole, _, fraction = text.partition(".")
-    sign = "-" if value < 0 and any(c not in "0." for c in text) else ""
-    return sign + group_indian(whole) + (f".{fraction}" if fraction else "")
+    # Half up, as people round by hand; Babel (like Decimal) would round 0.5 to even.
+    exact = Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    if exact == 0:
+        exact = abs(exact)  # -0.4 rounds to 0, not "-0"
+    pattern = "#,##,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(exact, format=pattern, locale=babel_locale(), decimal_quantization=False)
 
 
 def indian_compact(value) -> str:
@@ -61,9 +67,9 @@ def indian_compact(value) -> str:
         return MISSING
     size = abs(float(value))
     if size >= 1e7:
-        return f"{float(value) / 1e7:.1f} crore"
+        return t("{value} crore", value=indian_number(float(value) / 1e7, decimals=1))
     if size >= 1e5:
-        return f"{float(value) / 1e5:.1f} lakh"
+        return t("{value} lakh", value=indian_number(float(value) / 1e5, decimals=1))
     return indian_number(value)
 
 
@@ -94,25 +100,34 @@ def duration(minutes) -> str:
         return MISSING
     whole_hours, rest = divmod(int(minutes), 60)
     if not whole_hours:
-        return f"{rest}m"
-    return f"{whole_hours}h {rest:02d}m" if rest else f"{whole_hours}h"
+        return t("{minutes}m", minutes=rest)
+    if not rest:
+        return t("{hours}h", hours=whole_hours)
+    return t("{hours}h {minutes}m", hours=whole_hours, minutes=f"{rest:02d}")
 
 
 def rank_movement(change) -> str:
     """A rank change (previous rank minus current rank, so positive is better) in words."""
     if is_missing(change):
-        return "first edition"
+        return t("first edition")
     change = int(change)
     if change == 0:
-        return "no change"
-    places = "place" if abs(change) == 1 else "places"
-    return f"up {change} {places}" if change > 0 else f"down {-change} {places}"
+        return t("no change")
+    if abs(change) == 1:
+        return t("up 1 place") if change > 0 else t("down 1 place")
+    return (
+        t("up {places} places", places=change)
+        if change > 0
+        else t("down {places} places", places=-change)
+    )
 
 
 def long_date(value) -> str:
     """A date as officials write it: 31 December 2025."""
     if is_missing(value):
         return MISSING
+    if current_language() != "en":
+        return format_date(_as_date(value), "d MMMM y", locale=babel_locale())
     return _as_date(value).strftime("%-d %B %Y")
 
 
@@ -120,6 +135,8 @@ def short_date(value) -> str:
     """A date for tight spaces: 31 Dec 2025."""
     if is_missing(value):
         return MISSING
+    if current_language() != "en":
+        return format_date(_as_date(value), "d MMM y", locale=babel_locale())
     return _as_date(value).strftime("%-d %b %Y")
 
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from streamlit_app.formatting import long_date
+from streamlit_app.formatting import indian_number, long_date
+from streamlit_app.i18n import t
 
 # Tests (and anyone rehearsing a meeting) can set the date the page treats as today.
 TODAY_KEY = "mandate_today"
@@ -32,20 +33,32 @@ class Deadline:
     def short(self) -> str:
         """For a metric card: '34 days left', 'due today', 'deadline passed'."""
         if self.passed:
-            return "deadline passed"
+            return t("deadline passed")
         if self.days_left == 0:
-            return "due today"
-        return f"{self.days_left} day{'s' if self.days_left != 1 else ''} left"
+            return t("due today")
+        if self.days_left == 1:
+            return t("1 day left")
+        return t("{days} days left", days=indian_number(self.days_left))
 
     def sentence(self) -> str:
         """For the page's takeaway."""
         due = long_date(self.due)
         if self.passed:
             ago = -self.days_left
-            return f"The deadline passed on {due}, {ago} day{'s' if ago != 1 else ''} ago."
+            if ago == 1:
+                return t("The deadline passed on {due}, 1 day ago.", due=due)
+            return t(
+                "The deadline passed on {due}, {days} days ago.", due=due, days=indian_number(ago)
+            )
         if self.days_left == 0:
-            return f"The deadline is today, {due}."
-        return f"{self.short().capitalize()} to the deadline of {due}."
+            return t("The deadline is today, {due}.", due=due)
+        if self.days_left == 1:
+            return t("1 day left to the deadline of {due}.", due=due)
+        return t(
+            "{days} days left to the deadline of {due}.",
+            days=indian_number(self.days_left),
+            due=due,
+        )
 
 
 def mandate_due(recommended: pd.DataFrame) -> dt.date | None:

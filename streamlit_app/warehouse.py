@@ -21,6 +21,7 @@ import streamlit as st
 
 from dagster_project import settings
 from streamlit_app.formatting import INDIA
+from streamlit_app.i18n import t
 
 # A lock error means someone opened the published file for writing (a person with the duckdb
 # CLI, say; the pipeline never does). Such holds are usually brief, so try a few times.
@@ -39,8 +40,12 @@ class WarehouseUnavailable(Exception):
 class WarehouseMissing(WarehouseUnavailable):
     def __init__(self, path: Path):
         super().__init__(
-            f"No warehouse has been published at `{path}` yet. Run `make run` from the "
-            "repository root to load `raw/` and publish it, then reload this page."
+            t(
+                "No figures have been loaded yet. Whoever runs the data pipeline loads them: "
+                "they put the reports in the raw folder and run `make run` from the "
+                "repository root, which publishes `{path}`. Then reload this page.",
+                path=path,
+            )
         )
 
 
@@ -49,18 +54,38 @@ class MartIncompatible(WarehouseUnavailable):
 
     def __init__(self, detail: str):
         super().__init__(
-            "The published marts do not have the tables or columns this dashboard expects; the "
-            "warehouse was probably built by an older version of the pipeline. Run `make run` "
-            f"to rebuild it. Details: {detail}"
+            t(
+                "The loaded figures were prepared by an older version of the pipeline, and this "
+                "page cannot read them. Whoever runs the pipeline can rebuild them with "
+                "`make run`. Details: {detail}",
+                detail=detail,
+            )
         )
 
 
 class WarehouseBusy(WarehouseUnavailable):
     def __init__(self, path: Path, reason: str):
         super().__init__(
-            f"`{path}` cannot be read just now ({reason}). If another program holds it open "
-            "for writing, close that program (the pipeline itself never does this); then "
-            "reload the page."
+            t(
+                "The figures cannot be read just now: another program holds the file "
+                "`{path}` ({reason}). Close that program (the pipeline itself never holds it), "
+                "then reload the page.",
+                path=path,
+                reason=reason,
+            )
+        )
+
+
+class WarehouseDamaged(WarehouseUnavailable):
+    def __init__(self, path: Path, reason: str):
+        super().__init__(
+            t(
+                "The figures cannot be read: the file `{path}` is damaged or is not a "
+                "warehouse ({reason}). Whoever runs the pipeline can publish it again with "
+                "`make run`; until then no page can show figures.",
+                path=path,
+                reason=reason,
+            )
         )
 
 
@@ -104,6 +129,10 @@ def query(sql: str, params: list | tuple = ()) -> pd.DataFrame:
             continue  # a run published between our look at the file and our opening it
         except (duckdb.CatalogException, duckdb.BinderException) as error:
             raise MartIncompatible(str(error).splitlines()[0]) from error
+        except duckdb.Error as error:
+            # Anything else DuckDB refuses (a truncated or foreign file) goes through the same
+            # one error path as a missing warehouse: a sentence, never a traceback.
+            raise WarehouseDamaged(path, str(error).splitlines()[0]) from None
     raise WarehouseBusy(path, "it was replaced several times while being read")
 
 
@@ -119,8 +148,11 @@ def _cached_query(path: str, file_identity: FileIdentity, sql: str, params: tupl
             con = duckdb.connect(path, read_only=True)
             break
         except duckdb.IOException as error:
+            reason = str(error).splitlines()[0]
+            if "lock" not in reason.lower():
+                raise WarehouseDamaged(Path(path), reason) from None
             if attempt == LOCK_RETRIES - 1:
-                raise WarehouseBusy(Path(path), str(error).splitlines()[0]) from None
+                raise WarehouseBusy(Path(path), reason) from None
             time.sleep(LOCK_RETRY_SECONDS)
     try:
         # The open connection holds the file it opened even if a publish renames another over

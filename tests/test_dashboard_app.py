@@ -301,7 +301,7 @@ def test_quickest_pairs_follow_the_marts_flags_and_band_order():
         102,
     )
     takeaway = insights.courses_takeaway(Deadline(DUE, dt.date(2026, 11, 28)), pairs)
-    assert takeaway.startswith("The deadline passed on 31 March 2026, 242 days ago; the quickest")
+    assert takeaway.startswith("The deadline passed on 31 March 2026, 242 days ago. The quickest")
     assert "1h 42m (0-9 years) to 1h 44m (16+ years)" in takeaway
 
 
@@ -387,7 +387,8 @@ def test_a_file_locked_by_a_writer_is_reported_not_raised(tmp_path, monkeypatch)
 def test_without_a_warehouse_every_page_says_to_run_make_run(page, tmp_path, monkeypatch):
     monkeypatch.setenv("IGOT_WAREHOUSE", str(tmp_path / "missing.duckdb"))
     app = open_page(page)
-    assert "No warehouse has been published" in app.info[0].value
+    # A plain sentence first, then what the person who runs the pipeline does.
+    assert app.info[0].value.startswith("No figures have been loaded yet.")
     assert "make run" in app.info[0].value
 
 
@@ -406,7 +407,8 @@ def test_a_page_on_a_warehouse_without_its_mart_names_it_and_says_to_rebuild(
     app = open_page(page)
     message = app.error[0].value
     assert f"`marts.{FIRST_MART[page]}` is missing" in message
-    assert "older version of the pipeline. Run `make run`" in message
+    assert message.startswith("The loaded figures were prepared by an older version")
+    assert "`make run`" in message
 
 
 # --- every page on the shipped warehouse ----------------------------------------------------
@@ -433,7 +435,10 @@ def test_state_ranking_page_shows_bihar_rank_score_and_gaps(shipped):
         "Points behind the next rank": "1.30",
     }
     assert len(app.get("vega_lite_chart")) == 3  # one chart per category
-    table = app.dataframe[0].value
+    # Bihar beside the state just above it, then every state.
+    neighbours = app.dataframe[0].value
+    assert neighbours["state"].tolist() == ["Tamil Nadu", "Bihar"]
+    table = app.dataframe[-1].value
     assert len(table) == len(mart(shipped, "select * from marts.state_ranking"))
     assert "Only one ranking edition is loaded" in texts(app)
 
@@ -441,6 +446,41 @@ def test_state_ranking_page_shows_bihar_rank_score_and_gaps(shipped):
     assert app.subheader[0].value == (
         "Maharashtra leads category C (9 states), 8.95 points ahead of Madhya Pradesh."
     )
+    # A leader has no next rank: not "0.00" (#13 item 11).
+    assert metrics(app)["Points behind the next rank"] == "Leads"
+    leaders = app.dataframe[-1].value.query("rank_in_category == 1")
+    assert set(leaders["score_gap_to_next_rank"]) == {MISSING}
+
+
+@pytest.mark.pipeline
+def test_state_ranking_relates_the_score_to_the_states_own_figures(shipped):
+    """#13 item 6: the letter's three parts of the score beside Bihar's figures from the marts
+    (activation 6.5%, BIPARD's 9,09,288 onboarded with 2.6% active)."""
+    app = open_page("state_ranking")
+    said = texts(app)
+    for part in ("organisational hygiene", "user readiness", "role-based course consumption"):
+        assert part in said
+    state = mart(
+        shipped,
+        "select * from marts.state_summary where state = 'Bihar' and mdo_count is not null",
+    ).iloc[0]
+    largest = mart(
+        shipped,
+        "select * from marts.mdo_snapshot where state = 'Bihar' "
+        "order by onboarded desc nulls last limit 1",
+    ).iloc[0]
+    findings = mart(
+        shipped,
+        "select count(*) as n from marts.org_mapping_issues where state = 'Bihar' and is_open",
+    )["n"].iloc[0]
+    assert f"({percent(state['activation_rate'])})" in said
+    assert (
+        f"alone has {indian_number(largest['onboarded'])} onboarded" in said
+        and f"with {percent(largest['activation_rate'])} active" in said
+    )
+    assert f"{indian_number(findings)} open org-mapping findings" in said
+    # The seed's own figures, as the issue quotes them.
+    assert "6.5%" in said and "9,09,288" in said and "2.6%" in said
 
 
 @pytest.mark.pipeline
@@ -465,7 +505,9 @@ def test_departments_page_matches_the_marts(shipped):
         "onboarded users are active; the most inactive users are in Bihar Institute of Public "
         "Administration and Rural Development (BIPARD)"
     )
-    every_department = app.dataframe[1].value
+    every_department = next(
+        frame.value for frame in app.dataframe if "open_mapping_issues" in frame.value.columns
+    )
     assert len(every_department) == len(
         mart(shipped, "select * from marts.department_summary where state = 'Bihar'")
     )
@@ -488,18 +530,29 @@ def test_departments_page_matches_the_marts(shipped):
 def test_org_mapping_review_page_lists_the_open_findings(shipped):
     app = open_page("org_mapping_review")
     findings = mart(shipped, "select * from marts.org_mapping_issues where is_open")
-    assert app.multiselect(key="review_types").value  # every type chosen to begin with
-    assert app.multiselect(key="review_severities").value
+    # An empty filter means every type, as on the other pages (#13 item 4).
+    assert app.multiselect(key="review_types").value == []
+    assert app.multiselect(key="review_severities").value == []
     shown = app.dataframe[-1].value
     assert metrics(app)["Open findings"] == indian_number(len(shown))
     assert 0 < len(shown) <= len(findings)
     assert f"{indian_number(len(shown))} open finding" in app.subheader[0].value
+    # Issue types in words, evidence figures grouped the Indian way.
+    assert "duplicate_mdo" not in set(shown["issue_type"])
+    assert "MDO listed more than once" in set(shown["issue_type"])
+    totals = shown.loc[shown["issue_type"] == "Printed total does not match the rows"]
+    assert totals["evidence"].str.contains(r"printed \d{1,2},\d\d,\d{3}").any()
+
+    app.multiselect(key="review_types").set_value(["duplicate_mdo"]).run()
+    only = app.dataframe[-1].value
+    assert set(only["issue_type"]) == {"MDO listed more than once"}
+    assert "Evidence:" in texts(app) and "Suggested fix:" in texts(app)
 
 
 @pytest.mark.pipeline
 def test_courses_page_says_the_deadline_passed_and_shows_the_quickest_pairs(shipped):
     app = open_page("courses")
-    assert metrics(app)["Days left to 31 Mar 2026"] == "Passed"
+    assert metrics(app)["Days left to 31 Mar 2026"] == "Date passed"
     assert "deadline passed" in texts(app).lower()
     assert app.subheader[0].value.startswith("The deadline passed on 31 March 2026")
     pairs = app.dataframe[0].value
@@ -575,3 +628,164 @@ def test_a_new_publish_shows_on_the_next_rerun(shipped_warehouse, tmp_path, monk
     app.run()
     assert metrics(app)["Composite score"] == "39.50"
     duckdb.connect(str(published)).close()  # and the app holds no connection to it
+
+
+# --- #13: the fixes and the Hindi switch -----------------------------------------------------
+
+
+def sidebar_texts(app: AppTest) -> str:
+    return "\n".join(str(element.value) for element in app.sidebar.caption)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_damaged_warehouse_is_one_message_never_a_traceback(page, tmp_path, monkeypatch):
+    """#13 item 3: a corrupt file showed a traceback in the sidebar under 'Warehouse published'."""
+    damaged = tmp_path / "igot.duckdb"
+    damaged.write_bytes(b"this is not a DuckDB file" * 1000)
+    monkeypatch.setenv("IGOT_WAREHOUSE", str(damaged))
+    app = open_page(page)
+    assert not app.exception
+    assert len(app.error) == 1
+    assert app.error[0].value.startswith("The figures cannot be read: the file")
+    assert "Figures as loaded" not in sidebar_texts(app)
+    assert "cannot be read just now" in sidebar_texts(app)
+
+
+@pytest.mark.pipeline
+def test_the_pages_speak_hindi_with_indian_grouping(shipped):
+    app = AppTest.from_file(APP, default_timeout=RUN_SECONDS)
+    app.session_state["language"] = "hi"
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "राज्य रैंकिंग"
+    assert app.subheader[0].value == (
+        "Bihar श्रेणी C में 9 में से 8वें स्थान पर है, Maharashtra से 43.67 अंक पीछे।"
+    )
+    app.switch_page(PAGES["departments"]).run()
+    state = mart(
+        shipped,
+        "select * from marts.state_summary where state = 'Bihar' and mdo_count is not null",
+    ).iloc[0]
+    assert app.subheader[0].value.startswith(
+        f"Bihar में {indian_number(state['onboarded'])} ऑनबोर्ड उपयोगकर्ताओं में से"
+    )
+    assert metrics(app)["ऑनबोर्ड उपयोगकर्ता"] == indian_number(state["onboarded"])
+    app.switch_page(PAGES["courses"]).run()
+    assert "समय-सीमा 31 मार्च 2026 को" in app.subheader[0].value
+
+
+@pytest.mark.pipeline
+def test_departments_show_the_printed_total_beside_the_readable_rows(shipped):
+    """#13 item 8: the cards' 13,89,799 beside the report's printed 13,89,815, explained."""
+    app = open_page("departments")
+    onboarded = mart(
+        shipped,
+        "select * from marts.mdo_report_reconciliation "
+        "where state = 'Bihar' and measure = 'onboarded'",
+    ).iloc[0]
+    cards = metrics(app)
+    assert cards["Onboarded users"] == indian_number(onboarded["loaded_sum"])
+    said = texts(app)
+    assert (
+        f"The report prints a total of {indian_number(onboarded['printed_total'])} onboarded; "
+        f"its {indian_number(onboarded['loaded_rows'])} readable rows add up to "
+        f"{indian_number(onboarded['loaded_sum'])}"
+    ) in said
+    assert f"{indian_number(onboarded['quarantined_rows'])} rows were set aside" in said
+    assert f"The remaining {indian_number(onboarded['unexplained_difference'])}" in said
+    # The seed's figures: 13,89,815 printed, 16 more than the rows that could be read.
+    assert "13,89,815" in said
+    assert onboarded["printed_total"] - onboarded["loaded_sum"] == 16
+
+
+@pytest.mark.pipeline
+def test_a_course_listed_twice_in_a_band_is_shown_once(shipped):
+    """#13 item 5: two courses listed twice for 0-9 years stacked into one long bar."""
+    app = open_page("courses")
+    app.selectbox(key="courses_band").set_value("0-9 years").run()
+    twice = mart(
+        shipped,
+        "select distinct course_name from marts.course_recommendation "
+        "where experience_band = '0-9 years' and is_duplicate_in_band",
+    )["course_name"]
+    assert len(twice) == 2
+    band_table = next(
+        frame.value
+        for frame in app.dataframe
+        if {"domain", "course_name", "provider"} <= set(frame.value.columns)
+    )
+    assert not band_table.duplicated(["domain", "course_name"]).any()
+    for course in twice:
+        assert (band_table["course_name"] == course).sum() == 1
+        assert f"Annexure 3 lists {course} (Cybersecurity) 2 times for this band" in texts(app)
+
+
+@pytest.mark.pipeline
+def test_the_catalogue_shows_no_internal_course_ids(shipped):
+    """#13 item 11."""
+    app = open_page("courses")
+    catalogue = app.dataframe[-1].value
+    assert "course_id" not in catalogue.columns
+    assert catalogue["canonical_url"].isna().any()  # no address, no link text either
+
+
+@pytest.mark.unit
+def test_lagging_follows_the_measure_shown():
+    """#13 item 7: lagging was activation-only whatever measure the chart showed."""
+    departments = pd.DataFrame(
+        {
+            "department": ["A", "B", "C"],
+            "onboarded": [1000, 100, 10],
+            "active": [100, 90, 9],
+            "completions": [10, 80, 1],
+            "enrollments": [100, 100, 10],
+            "activation_rate": [0.1, 0.9, 0.9],
+            "completion_rate": [0.1, 0.8, 0.1],
+        }
+    )
+    totals = departments[["onboarded", "active", "completions", "enrollments"]].sum()
+    behind, meaning = insights.lagging_on(departments, "activation_rate", totals)
+    assert behind == {"A"}  # 199 / 1110 = 17.9% overall
+    assert meaning == "Below the state as a whole (17.9%)"
+    behind, meaning = insights.lagging_on(departments, "completion_rate", totals)
+    assert behind == {"A", "C"}  # 91 / 210 = 43.3%
+    behind, meaning = insights.lagging_on(departments, "onboarded", totals)
+    assert behind == {"C"} and meaning == "Below the median department (100)"
+
+
+@pytest.mark.unit
+def test_csv_downloads_have_the_screens_headings_and_rounding():
+    """#13 item 9."""
+    from streamlit_app import components
+
+    frame = pd.DataFrame(
+        {
+            "department": ["Health"],
+            "activation_rate": [0.064791],
+            "hours_per_active_user": [7.8333],
+            "composite_score": [39.0912],
+            "onboarded": [1389799],
+        }
+    )
+    formats = {column: components.formatter_for(column, frame[column]) for column in frame.columns}
+    written = components.csv_frame(frame, {"department": "Department name"}, formats)
+    assert written.columns.tolist() == [
+        "Department name",
+        "Activation rate (%)",
+        "Hours per active user",
+        "Composite score",
+        "Onboarded",
+    ]
+    assert written.iloc[0].tolist() == ["Health", 6.5, 7.8, 39.09, 1389799]
+
+
+@pytest.mark.unit
+def test_evidence_figures_are_grouped_the_indian_way():
+    assert insights.indian_figures(
+        "Onboarded: printed 1389815; the 96 loaded rows sum to 1389799 (printed - sum = +16); "
+        "row 101 of mdo/bihar_2026-02-25.csv; hours 1879.45; id 114471830772695040186"
+    ) == (
+        "Onboarded: printed 13,89,815; the 96 loaded rows sum to 13,89,799 (printed - sum = "
+        "+16); row 101 of mdo/bihar_2026-02-25.csv; hours 1,879.45; id 114471830772695040186"
+    )

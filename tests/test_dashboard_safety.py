@@ -201,7 +201,7 @@ def test_a_csv_download_cannot_run_a_formula_in_excel():
     )
     rows = list(csv.reader(io.StringIO(components._csv(frame).decode("utf-8-sig"))))
     assert rows == [
-        ["department", "mdo_name", "onboarded", "themes"],
+        ["Department", "MDO", "Onboarded", "Themes"],  # the on-screen headings (#13 item 9)
         ["'=1+1", "'-cmd", "-5", "'=evil; Governance"],
         ["'@SUM(A1)", "'+x", "10", ""],
         ["Law Department", "Law Department, Bihar", "20", "AI"],

@@ -5,20 +5,23 @@ import streamlit as st
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
 from streamlit_app.formatting import hours, indian_number, long_date, md, percent, short_date
+from streamlit_app.i18n import t, translatable
 
 MEASURES = {
-    "onboarded": "Onboarded users",
-    "activation_rate": "Activation rate (active / onboarded)",
-    "completion_rate": "Completion rate (completions / enrolments)",
-    "pass_rate": "Pass rate (passed / attempted)",
-    "hours_per_active_user": "Learning hours per active user",
+    "onboarded": translatable("Onboarded users"),
+    "activation_rate": translatable("Activation rate (active / onboarded)"),
+    "completion_rate": translatable("Completion rate (completions / enrolments)"),
+    "pass_rate": translatable("Pass rate (passed / attempted)"),
+    "hours_per_active_user": translatable("Learning hours per active user"),
 }
 LARGEST = 20
 
 components.page_header(
-    "Departments",
-    "Onboarding, activation, completion and pass rates department by department, from the "
-    "state's MDO report: which departments lag, and which of their MDOs.",
+    t("Departments"),
+    t(
+        "Onboarding, activation, completion and pass rates department by department, from the "
+        "state's MDO report: which departments lag, and which of their MDOs."
+    ),
 )
 warehouse.require("department_summary", "department_trend", "mdo_snapshot")
 
@@ -26,12 +29,17 @@ states = warehouse.query("select distinct state from marts.department_summary or
     "state"
 ].tolist()
 if not states:
-    st.info("No MDO report is loaded yet: add one to `raw/mdo/` and run `make run`.")
+    st.info(
+        t(
+            "No MDO report is loaded yet. Once a state's monthly MDO report is delivered and "
+            "loaded (the pipeline's `make run`), its departments show here."
+        )
+    )
     st.stop()
 home = warehouse.home_state()
 state_column, snapshot_column = st.columns([2, 1])
 state = state_column.selectbox(
-    "State", states, index=states.index(home) if home in states else 0, key="departments_state"
+    t("State"), states, index=states.index(home) if home in states else 0, key="departments_state"
 )
 snapshots = warehouse.query(
     "select distinct snapshot_date from marts.department_summary where state = ? "
@@ -39,7 +47,10 @@ snapshots = warehouse.query(
     [state],
 )["snapshot_date"].tolist()
 snapshot = snapshot_column.selectbox(
-    "MDO report as on", snapshots, format_func=long_date, key="departments_snapshot"
+    t("MDO report as on"),
+    snapshots,
+    format_func=components.labels_from({snapshot: long_date(snapshot) for snapshot in snapshots}),
+    key="departments_snapshot",
 )
 
 departments = warehouse.query(
@@ -67,6 +78,13 @@ trend = warehouse.query(
     "and previous_snapshot_date is not null",
     [state, snapshot],
 )
+# The state's totals report by report, up to this one: the cards' sparklines.
+history = warehouse.query(
+    "select snapshot_date, sum(onboarded) as onboarded, sum(active) as active "
+    "from marts.department_trend where state = ? and snapshot_date <= ? "
+    "group by snapshot_date order by snapshot_date",
+    [state, snapshot],
+)
 
 
 def change(measure: str, department: str | None = None) -> str | None:
@@ -77,8 +95,17 @@ def change(measure: str, department: str | None = None) -> str | None:
     if rows.empty:
         return None
     moved = rows[f"{measure}_change"].sum()
-    since = short_date(rows["previous_snapshot_date"].iloc[0])
-    return f"{'+' if moved >= 0 else '-'}{indian_number(abs(moved))} since {since}"
+    return t(
+        "{sign}{amount} since {date}",
+        sign="+" if moved >= 0 else "-",
+        amount=indian_number(abs(moved)),
+        date=short_date(rows["previous_snapshot_date"].iloc[0]),
+    )
+
+
+def sparkline(measure: str) -> list | None:
+    """The measure report by report, for a card; none until there are two reports."""
+    return history[measure].tolist() if len(history) > 1 else None
 
 
 components.takeaway(
@@ -93,82 +120,117 @@ def ratio(numerator: str, denominator: str):
 components.metric_cards(
     [
         Card(
-            "Onboarded users",
+            t("Onboarded users"),
             indian_number(totals["onboarded"]),
             delta=change("onboarded"),
-            help=f"Across {len(departments)} departments and "
-            f"{indian_number(totals['mdo_count'])} MDOs.",
+            help=t(
+                "Across {departments} departments and {mdos} MDOs.",
+                departments=len(departments),
+                mdos=indian_number(totals["mdo_count"]),
+            ),
+            trend=sparkline("onboarded"),
         ),
         Card(
-            "Active users",
+            t("Active users"),
             indian_number(totals["active"]),
             delta=change("active"),
-            help=f"Activation rate {percent(ratio('active', 'onboarded'))}.",
+            help=t("Activation rate {rate}.", rate=percent(ratio("active", "onboarded"))),
+            trend=sparkline("active"),
         ),
-        Card("Activation rate", percent(ratio("active", "onboarded"))),
+        Card(t("Activation rate"), percent(ratio("active", "onboarded"))),
         Card(
-            "Completion rate",
+            t("Completion rate"),
             percent(ratio("completions", "enrollments")),
-            help=f"{indian_number(totals['completions'])} completions of "
-            f"{indian_number(totals['enrollments'])} enrolments.",
+            help=t(
+                "{completions} completions of {enrolments} enrolments.",
+                completions=indian_number(totals["completions"]),
+                enrolments=indian_number(totals["enrollments"]),
+            ),
         ),
         Card(
-            "Pass rate",
+            t("Pass rate"),
             percent(ratio("courses_passed", "courses_attempted")),
-            help=f"{indian_number(totals['courses_passed'])} passed of "
-            f"{indian_number(totals['courses_attempted'])} attempted.",
+            help=t(
+                "{passed} passed of {attempted} attempted.",
+                passed=indian_number(totals["courses_passed"]),
+                attempted=indian_number(totals["courses_attempted"]),
+            ),
         ),
-        Card("Hours per active user", hours(ratio("learning_hours", "active"))),
+        Card(t("Hours per active user"), hours(ratio("learning_hours", "active"))),
     ]
 )
-st.caption(
-    "Totals are the sums of the MDO rows that could be read; rows the loader quarantined are "
-    "listed on the Org mapping review page."
-)
 
-st.header("Where activation lags", anchor=False, divider="gray")
+# --- the report's printed total beside the sum of its readable rows --------------------------
+reconciliation = warehouse.query(
+    "select * from marts.mdo_report_reconciliation where state = ? and snapshot_date = ?",
+    [state, snapshot],
+)
+for sentence in insights.reconciliation_sentences(reconciliation):
+    st.caption(sentence)
+if not reconciliation.empty:
+    with st.expander(t("The report's printed totals beside the sum of its readable rows")):
+        components.table(
+            reconciliation.assign(measure=reconciliation["measure"].map(components.heading))[
+                [
+                    "measure",
+                    "printed_total",
+                    "loaded_sum",
+                    "quarantined_sum",
+                    "unexplained_difference",
+                ]
+            ],
+            file_name=components.file_slug(state, snapshot, "printed_totals"),
+            key="reconciliation",
+        )
+
+st.header(t("Where activation lags"), anchor=False, divider="gray")
 marked = set(lagging["department"])
 table_column, scatter_column = st.columns([3, 2])
 with table_column:
     st.caption(
-        "Departments below the state's activation rate, ordered by how many onboarded users "
-        "are not active: where activation work reaches the most people."
+        t(
+            "Departments below the state's activation rate, ordered by how many onboarded "
+            "users are not active: where activation work reaches the most people."
+        )
     )
     components.table(
         lagging[["department", "onboarded", "inactive_users", "activation_rate"]],
         file_name=components.file_slug(state, snapshot, "lagging_departments"),
         key="laggards",
-        column_config={"department": st.column_config.TextColumn("Department", width="medium")},
+        column_config={"department": st.column_config.TextColumn(t("Department"), width="medium")},
     )
 with scatter_column:
-    st.caption("Every department by size and activation; the lagging ones in colour.")
+    st.caption(t("Every department by size and activation; the lagging ones in colour."))
     st.altair_chart(charts.size_against_activation(departments, marked))
 
-st.header("Departments compared", anchor=False, divider="gray")
+st.header(t("Departments compared"), anchor=False, divider="gray")
 measure_column, scope_column = st.columns([3, 1])
 measure = measure_column.radio(
-    "Measure",
+    t("Measure"),
     list(MEASURES),
-    format_func=MEASURES.get,
+    format_func=components.labels_from({key: t(english) for key, english in MEASURES.items()}),
     horizontal=True,
     key="departments_measure",
 )
 scope = scope_column.radio(
-    "Departments shown",
+    t("Departments shown"),
     ["largest", "all"],
-    format_func={
-        "largest": f"The {LARGEST} largest",
-        "all": f"All {len(departments)}",
-    }.get,
+    format_func=components.labels_from(
+        {
+            "largest": t("The {count} largest", count=LARGEST),
+            "all": t("All {count}", count=len(departments)),
+        }
+    ),
     horizontal=True,
     key="departments_scope",
-    help="Largest by onboarded users.",
+    help=t("Largest by onboarded users."),
 )
 shown = departments.head(LARGEST) if scope == "largest" else departments
-st.altair_chart(charts.department_bars(shown, measure, MEASURES[measure], marked))
+behind, meaning = insights.lagging_on(departments, measure, totals)
+st.altair_chart(charts.department_bars(shown, measure, t(MEASURES[measure]), behind, meaning))
 
-st.header("All departments", anchor=False, divider="gray")
-st.caption("Click a column heading to sort.")
+st.header(t("All departments"), anchor=False, divider="gray")
+st.caption(t("Click a column heading to sort."))
 components.table(
     departments[
         [
@@ -193,12 +255,12 @@ components.table(
     key="departments",
 )
 
-st.header("A department's MDOs", anchor=False, divider="gray")
+st.header(t("A department's MDOs"), anchor=False, divider="gray")
 names = departments["department"].tolist()
 # Start on a lagging department with several MDOs: the one where a drill-down says most.
 starters = [*lagging.sort_values("mdo_count", ascending=False, kind="stable")["department"]]
 department = st.selectbox(
-    "Department",
+    t("Department"),
     names,
     index=names.index(starters[0]) if starters else 0,
     key="departments_drilldown",
@@ -206,26 +268,34 @@ department = st.selectbox(
 chosen = departments.loc[departments["department"] == department].iloc[0]
 components.metric_cards(
     [
-        Card("MDOs", indian_number(chosen["mdo_count"])),
+        Card(t("MDOs"), indian_number(chosen["mdo_count"])),
         Card(
-            "Onboarded",
+            t("Onboarded"),
             indian_number(chosen["onboarded"]),
             delta=change("onboarded", department),
         ),
         Card(
-            "Activation rate",
+            t("Activation rate"),
             percent(chosen["activation_rate"]),
-            help=f"Rank {indian_number(chosen['rank_in_state_by_activation_rate'])} "
-            f"of {len(departments)} in {md(state)}.",
+            help=t(
+                "Rank {rank} of {count} in {state}.",
+                rank=indian_number(chosen["rank_in_state_by_activation_rate"]),
+                count=len(departments),
+                state=md(state),
+            ),
         ),
         Card(
-            "Completion rate",
+            t("Completion rate"),
             percent(chosen["completion_rate"]),
-            help=f"Rank {indian_number(chosen['rank_in_state_by_completion_rate'])} "
-            f"of {len(departments)} in {md(state)}.",
+            help=t(
+                "Rank {rank} of {count} in {state}.",
+                rank=indian_number(chosen["rank_in_state_by_completion_rate"]),
+                count=len(departments),
+                state=md(state),
+            ),
         ),
-        Card("Pass rate", percent(chosen["pass_rate"])),
-        Card("Hours per active user", hours(chosen["hours_per_active_user"])),
+        Card(t("Pass rate"), percent(chosen["pass_rate"])),
+        Card(t("Hours per active user"), hours(chosen["hours_per_active_user"])),
     ]
 )
 mdos = warehouse.query(

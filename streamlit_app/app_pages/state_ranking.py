@@ -4,13 +4,16 @@ import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
-from streamlit_app.formatting import long_date, md, rank_movement, score, short_date
+from streamlit_app.formatting import MISSING, long_date, md, rank_movement, score, short_date
+from streamlit_app.i18n import t
 
 components.page_header(
-    "State ranking",
-    "Composite score and rank of each State/UT on iGOT Karmayogi, from Karmayogi Bharat's "
-    "ranking letters. States are ranked within their category (A, B or C, by number of state "
-    "employees).",
+    t("State ranking"),
+    t(
+        "Composite score and rank of each State/UT on iGOT Karmayogi, from Karmayogi Bharat's "
+        "ranking letters. States are ranked within their category (A, B or C, by number of "
+        "state employees)."
+    ),
 )
 warehouse.require("state_ranking")
 
@@ -24,10 +27,13 @@ home = warehouse.home_state()
 
 state_column, edition_column = st.columns([2, 1])
 state = state_column.selectbox(
-    "State/UT", states, index=states.index(home) if home in states else 0, key="ranking_state"
+    t("State/UT"), states, index=states.index(home) if home in states else 0, key="ranking_state"
 )
 edition_date = edition_column.selectbox(
-    "Ranking edition (data as on)", editions, format_func=long_date, key="ranking_edition"
+    t("Ranking edition (data as on)"),
+    editions,
+    format_func=components.labels_from({edition: long_date(edition) for edition in editions}),
+    key="ranking_edition",
 )
 
 edition = warehouse.query(
@@ -36,7 +42,13 @@ edition = warehouse.query(
     [edition_date],
 )
 if state not in set(edition["state"]):
-    st.warning(f"{md(state)} is not in the ranking with data as on {long_date(edition_date)}.")
+    st.warning(
+        t(
+            "{state} is not in the ranking with data as on {date}.",
+            state=md(state),
+            date=long_date(edition_date),
+        )
+    )
     st.stop()
 
 row = edition.loc[edition["state"] == state].iloc[0]
@@ -44,6 +56,7 @@ category = row["category"]
 in_category = edition.loc[edition["category"] == category]
 leader = in_category.sort_values("rank_in_category").iloc[0]
 above = insights.state_just_above(edition, state)
+is_leader = int(row["rank_in_category"]) == 1
 
 components.takeaway(insights.ranking_takeaway(edition, state))
 
@@ -55,54 +68,150 @@ def movement_since_previous_edition() -> tuple[str | None, str]:
         return None, "off"
     change, since = int(row["rank_change"]), short_date(older[0])
     if change == 0:
-        return f"no change since {since}", "off"
-    return f"{change:+d} place{'s' if abs(change) != 1 else ''} since {since}", "normal"
+        return t("no change since {date}", date=since), "off"
+    return t("{change:+d} places since {date}", change=change, date=since), "normal"
+
+
+def next_rank_card() -> Card:
+    """The leader has no next rank to close in on: it shows how far ahead it is instead."""
+    if is_leader or above is None:
+        return Card(
+            t("Points behind the next rank"),
+            t("Leads"),
+            help=t("{state} leads category {category}.", state=md(state), category=md(category)),
+        )
+    return Card(
+        t("Points behind the next rank"),
+        score(row["score_gap_to_next_rank"]),
+        help=t(
+            "{above} is one place above with {score}.",
+            above=md(above["state"]),
+            score=score(above["composite_score"]),
+        ),
+    )
 
 
 rank_delta, rank_delta_color = movement_since_previous_edition()
 components.metric_cards(
     [
         Card(
-            f"Rank in category {md(category)}",
-            f"{int(row['rank_in_category'])} of {int(row['states_in_category'])}",
+            t("Rank in category {category}", category=md(category)),
+            t(
+                "{rank} of {size}",
+                rank=int(row["rank_in_category"]),
+                size=int(row["states_in_category"]),
+            ),
             delta=rank_delta,
             delta_color=rank_delta_color,
-            help="As printed in the ranking letter; 1 is best.",
+            help=t("As printed in the ranking letter; 1 is best."),
         ),
-        Card("Composite score", score(row["composite_score"]), help="Out of 100."),
+        Card(t("Composite score"), score(row["composite_score"]), help=t("Out of 100.")),
         Card(
-            "Points behind the leader",
+            t("Points behind the leader"),
             score(row["score_gap_to_leader"]),
-            help=f"{md(leader['state'])} leads category {md(category)} with "
-            f"{score(leader['composite_score'])}.",
-        ),
-        Card(
-            "Points behind the next rank",
-            score(row["score_gap_to_next_rank"]),
-            help=(
-                f"{md(above['state'])} is one place above with {score(above['composite_score'])}."
-                if above is not None
-                else f"{md(state)} leads its category."
+            help=t(
+                "{leader} leads category {category} with {score}.",
+                leader=md(leader["state"]),
+                category=md(category),
+                score=score(leader["composite_score"]),
             ),
         ),
+        next_rank_card(),
     ]
 )
 if int(row["rank_in_category"]) != int(row["computed_rank"]):
     st.warning(
-        f"The printed rank ({int(row['rank_in_category'])}) differs from the rank the scores "
-        f"give ({int(row['computed_rank'])}).",
+        t(
+            "The printed rank ({printed}) differs from the rank the scores give ({computed}).",
+            printed=int(row["rank_in_category"]),
+            computed=int(row["computed_rank"]),
+        ),
         icon=":material/info:",
     )
 
-st.header("Composite score by category", anchor=False, divider="gray")
+# --- why: the score's parts beside the state's own figures -----------------------------------
+st.header(t("What the score is made of"), anchor=False, divider="gray")
+st.markdown(
+    t(
+        "Karmayogi Bharat's letter of 20 January 2026 says the ranking rests on indicators that "
+        "reflect **organisational hygiene**, **user readiness** and **role-based course "
+        "consumption**. It does not publish their weights, so the score cannot be taken apart; "
+        "the state's own figures below show where each part stands."
+    )
+)
+comparison, parts = st.columns([2, 3], gap="large")
+with comparison:
+    st.markdown(t("**{state} and the state just above**", state=md(state)))
+    neighbours = [row] if above is None else [above, row]
+    components.table(
+        edition.loc[edition["state"].isin([neighbour["state"] for neighbour in neighbours])][
+            ["rank_in_category", "state", "composite_score"]
+        ].sort_values("rank_in_category"),
+        file_name=components.file_slug(state, "and_next_rank", edition_date),
+        key="neighbours",
+        highlight=("state", state),
+    )
+    if above is not None:
+        st.caption(
+            t(
+                "{points} points separate {state} from {above}.",
+                points=score(row["score_gap_to_next_rank"]),
+                state=md(state),
+                above=md(above["state"]),
+            )
+        )
+with parts:
+    # The state's latest MDO report: its totals, its largest MDO and its open mapping findings.
+    state_figures = warehouse.query(
+        "select * from marts.state_summary where state = ? and mdo_count is not null "
+        "order by as_of_date desc limit 1",
+        [state],
+    )
+    if state_figures.empty:
+        st.info(
+            t(
+                "No MDO report of {state} is loaded, so its own figures cannot be shown.",
+                state=md(state),
+            ),
+            icon=":material/info:",
+        )
+    else:
+        figures = state_figures.iloc[0]
+        largest = warehouse.query(
+            "select mdo_name, onboarded, activation_rate from marts.mdo_snapshot "
+            "where state = ? and snapshot_date = ? order by onboarded desc nulls last limit 1",
+            [state, figures["as_of_date"]],
+        ).iloc[0]
+        findings = warehouse.query(
+            "select count(*) as open_findings, count(*) filter (severity = 'error') as errors "
+            "from marts.org_mapping_issues where state = ? and is_open",
+            [state],
+        ).iloc[0]
+        st.caption(
+            t(
+                "From {state}'s MDO report as on {date}.",
+                state=md(state),
+                date=long_date(figures["as_of_date"]),
+            )
+        )
+        for part, sentence in insights.score_evidence(figures, largest, findings):
+            st.markdown(f"**{part}**: {sentence}")
+
+st.header(t("Composite score by category"), anchor=False, divider="gray")
 st.caption(
-    f"Data as on {long_date(edition_date)}. {md(state)} is in colour; its category comes first."
+    t(
+        "Data as on {date}. {state} is in colour; its category comes first.",
+        date=long_date(edition_date),
+        state=md(state),
+    )
 )
 
 
 def category_chart(name: str):
     rows = edition.loc[edition["category"] == name]
-    return charts.category_ranking(rows, state, f"Category {name}: {len(rows)} States/UTs")
+    return charts.category_ranking(
+        rows, state, t("Category {name}: {count} States/UTs", name=name, count=len(rows))
+    )
 
 
 st.altair_chart(category_chart(category))
@@ -110,7 +219,7 @@ others = sorted(set(edition["category"]) - {category})
 for column, name in zip(st.columns(len(others) or 1), others, strict=False):
     column.altair_chart(category_chart(name))
 
-st.header("Rank across editions", anchor=False, divider="gray")
+st.header(t("Rank across editions"), anchor=False, divider="gray")
 if len(editions) > 1:
     history = warehouse.query(
         "select edition_date, state, composite_score, rank_in_category, rank_change "
@@ -122,20 +231,27 @@ if len(editions) > 1:
     st.caption(
         f"{md(state)}: "
         + "; ".join(
-            f"{short_date(edition_row.edition_date)} rank {int(edition_row.rank_in_category)} "
-            f"({rank_movement(edition_row.rank_change)})"
+            t(
+                "{date} rank {rank} ({movement})",
+                date=short_date(edition_row.edition_date),
+                rank=int(edition_row.rank_in_category),
+                movement=rank_movement(edition_row.rank_change),
+            )
             for edition_row in own.itertuples()
         )
     )
 else:
     st.info(
-        f"Only one ranking edition is loaded (data as on {long_date(editions[0])}). Rank "
-        "changes appear here once the next edition is added to `raw/ranking/` and "
-        "`make run` has run.",
+        t(
+            "Only one ranking edition is loaded (data as on {date}). Rank changes appear here "
+            "once the next edition's letter is loaded.",
+            date=long_date(editions[0]),
+        ),
         icon=":material/history:",
     )
 
-st.header("All States/UTs in this edition", anchor=False, divider="gray")
+st.header(t("All States/UTs in this edition"), anchor=False, divider="gray")
+st.caption(t("{state} is highlighted.", state=md(state)))
 columns = [
     "category",
     "rank_in_category",
@@ -147,8 +263,17 @@ columns = [
 ]
 if len(editions) > 1:  # with one edition these are empty for every state
     columns += ["previous_rank", "rank_change"]
+all_states = edition[columns].copy()
+# A leader has no next rank: its gap reads as a dash, not 0.00 (nor Streamlit's grey "None").
+all_states["score_gap_to_next_rank"] = [
+    MISSING if rank == 1 else score(gap)
+    for rank, gap in zip(
+        all_states["rank_in_category"], all_states["score_gap_to_next_rank"], strict=True
+    )
+]
 components.table(
-    edition[columns],
+    all_states,
     file_name=components.file_slug("state_ranking", edition_date),
     key="ranking",
+    highlight=("state", state),
 )

@@ -135,8 +135,9 @@ select
             then 'Map it to its administrative department on iGOT'
         else
             'Confirm on iGOT that ''' || orphans.department_as_reported
-            || ''' is a department-level body (then record the decision in'
-            || ' org_mapping_decisions), or file it under its administrative department'
+            || ''' is a department-level body (then ask whoever runs the pipeline to record'
+            || ' that decision, in the seed org_mapping_decisions), or file it under its'
+            || ' administrative department'
     end as suggested_fix
 from orphans
 left join suggestions
