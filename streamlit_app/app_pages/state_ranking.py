@@ -1,10 +1,13 @@
 """State ranking: why the state ranks where it does, against the others in its category."""
 
+import datetime as dt
+
 import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
 from streamlit_app.components import Card
 from streamlit_app.formatting import long_date, md, rank_movement, score, short_date
+from streamlit_app.i18n import t
 
 components.page_header(
     "State ranking",
@@ -46,6 +49,25 @@ leader = in_category.sort_values("rank_in_category").iloc[0]
 above = insights.state_just_above(edition, state)
 
 components.takeaway(insights.ranking_takeaway(edition, state))
+
+
+def monthly_brief() -> bytes:
+    """The chief secretary's brief on the latest figures of every source. Made only when the
+    button is pressed, and its PDF and chart libraries imported only then."""
+    from handouts.brief import brief_pdf
+
+    return brief_pdf(state, None, warehouse.warehouse_path())
+
+
+st.download_button(
+    t("Monthly brief for the Chief Secretary (PDF)"),
+    data=monthly_brief,
+    file_name=f"{components.file_slug('brief', state, dt.date.today())}.pdf",
+    mime="application/pdf",
+    key="download_brief",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+)
 
 
 def movement_since_previous_edition() -> tuple[str | None, str]:
