@@ -129,6 +129,15 @@ class _Brief(FPDF):
             self.image(io.BytesIO(png), x=MARGIN + index * (HALF + 6), y=top, w=HALF)
         self.set_y(top + max(heights) + 2)
 
+    def wide_chart(self, png: bytes) -> None:
+        """A chart across the page."""
+        width = 210 - 2 * MARGIN
+        if self.get_y() + _height(png, width) > 297 - MARGIN - 4:
+            self.add_page()
+        top = self.get_y()
+        self.image(io.BytesIO(png), x=MARGIN, y=top, w=width)
+        self.set_y(top + _height(png, width) + 2)
+
     def grid(self, headings: list[str], rows: list[list[str]], widths: list[float]) -> None:
         self.set_font("DejaVu", size=8)
         with self.table(
@@ -273,18 +282,21 @@ def _mandate_section(pdf: _Brief, f: BriefFigures) -> None:
         pdf.sentence(text)
         lagging = f.mandate_laggards.loc[f.mandate_laggards["mandate_id"] == m.mandate_id]
         pdf.grid(
-            ["Least compliant department", "Officers", "Compliant", "Rate"],
+            ["Most officers not yet compliant", "Officers", "Compliant", "Rate", "Not yet"],
             [
                 [
                     r.department,
                     indian_number(r.officers),
                     indian_number(r.compliant),
                     percent(r.compliance_rate),
+                    indian_number(r.not_compliant),
                 ]
                 for r in lagging.itertuples()
             ],
-            [110, 24, 24, 22],
+            [96, 22, 22, 18, 22],
         )
+        if len(lagging) > 1:
+            pdf.wide_chart(brief_charts.status_bars(lagging))
 
 
 def _findings_section(pdf: _Brief, f: BriefFigures) -> None:

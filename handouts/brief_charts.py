@@ -15,7 +15,7 @@ matplotlib.use("Agg")  # no display: the charts are only ever written to bytes
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from streamlit_app.formatting import percent, score
+from streamlit_app.formatting import indian_number, percent, score
 
 STATE = "#0b5394"
 OTHERS = "#b7b7b7"
@@ -65,9 +65,36 @@ def rate_bars(frame: pd.DataFrame, label: str, rate: str, reference: float | Non
     axes.bar_label(bars, labels=[percent(v) for v in rows[rate]], padding=2)
     if reference is not None:
         axes.axvline(reference, color="black", linestyle="--", linewidth=0.8)
-        axes.text(reference, len(rows) - 0.4, f" state {percent(reference)}", fontsize=6)
+        axes.text(
+            reference, len(rows) - 0.45, f"state {percent(reference)}", fontsize=6, ha="center"
+        )
     axes.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    axes.set_xlim(0, max(rows[rate].fillna(0).max(), reference or 0) * 1.35 or 1)
+    axes.set_xlim(0, max(rows[rate].fillna(0).max(), reference or 0) * 1.3 or 1)
+    axes.set_ylim(-0.6, len(rows) - 0.1)  # room above the top bar for the state's label
+    return _png(figure)
+
+
+STATUSES = {  # status -> label and colour, in the order an officer moves through them
+    "compliant": ("Compliant", STATE),
+    "completed_late": ("Completed late", "#e69f00"),
+    "in_progress": ("In progress", "#8fb8de"),
+    "not_started": ("Not started", OTHERS),
+}
+
+
+def status_bars(departments: pd.DataFrame) -> bytes:
+    """Each department's officers by mandate status, as stacked bars of officers."""
+    rows = departments.iloc[::-1]  # the most officers not yet compliant at the top
+    figure, axes = plt.subplots(figsize=(2 * WIDTH_IN, 0.28 * len(rows) + 0.9))
+    names = [_short(name, 60) for name in rows["department"]]
+    left = pd.Series(0, index=rows.index, dtype="float")
+    for status, (label, colour) in STATUSES.items():
+        axes.barh(names, rows[status], left=left, color=colour, label=label)
+        left += rows[status]
+    for y, total in enumerate(rows["officers"]):
+        axes.text(total, y, f" {indian_number(total)}", va="center", fontsize=6)
+    axes.set_xlabel("Officers in scope, by status")
+    axes.legend(ncols=4, loc="lower center", bbox_to_anchor=(0.5, 1.0), frameon=False)
     return _png(figure)
 
 

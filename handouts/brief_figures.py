@@ -177,13 +177,16 @@ def _mandates(con, state: str, as_of: dt.date) -> dict:
         [state, report_date],
     )
     mandates["compliance_rate"] = mandates["compliant"] / mandates["officers"]
+    # Most officers not yet compliant first: where chasing reaches most people (a department
+    # of two officers at 0% matters less than one of 600 at 30%).
     lagging = frame(
         con,
-        "select mandate_id, department, officers, compliant, compliance_rate "
+        "select mandate_id, department, officers, compliant, completed_late, in_progress, "
+        "not_started, officers - compliant as not_compliant, compliance_rate "
         "from marts.mandate_compliance where state = ? and report_date = ? "
         "qualify row_number() over (partition by mandate_id "
-        "    order by compliance_rate, officers desc, department) <= ? "
-        "order by mandate_id, compliance_rate, officers desc",
+        "    order by officers - compliant desc, department) <= ? "
+        "order by mandate_id, not_compliant desc, department",
         [state, report_date, LAGGARDS],
     )
     return dict(report_date=report_date, mandates=mandates, mandate_laggards=lagging)

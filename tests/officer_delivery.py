@@ -1,6 +1,7 @@
 """A warehouse with officer-level reports, for the tests of what is built on them (the chase
 list, the mandate tracker, the monthly brief): the shipped raw/ files plus a small synthetic
-Bihar delivery (password-protected ZIPs whose MDOs are the shipped report's, two report dates),
+Bihar delivery (password-protected ZIPs whose MDOs are the shipped report's, three report
+dates, so that 26 March has a pace and a projection),
 built by the whole pipeline, as `make demo` does. Each test module builds it once.
 """
 
@@ -28,6 +29,7 @@ def build_officer_warehouse(root: Path) -> tuple[Path, Path, dict]:
             officer_format="zip",
             officer_states=1,
             officers=OFFICERS,
+            officer_days=3,  # 19 March, 26 March, 2 April: a pace before the due date
             officer_mdos="shipped",
             password=PASSWORD,
         ),
