@@ -39,7 +39,7 @@ from dagster_project.ingest.readers import trim_trailing_blanks
 from dagster_project.ingest.sources import OFFICER_ENROLMENTS, OFFICER_USERS
 from dagster_project.ingest.zip_members import Member, check_opens, csv_members
 from handouts.published import HandoutError, canonical_state, comparable, frame, marts
-from streamlit_app.formatting import duration, indian_number, spreadsheet_safe
+from streamlit_app.formatting import duration, indian_number, long_date, spreadsheet_safe
 
 DOMAINS = ("AI", "Cybersecurity")
 QUICKEST = 2  # courses suggested per domain still needed (3 for a mandate counted in total)
@@ -120,64 +120,67 @@ def needs_in_words(officer: pd.Series, courses: pd.DataFrame) -> tuple[str, str]
 
 
 def delivered_people(
-    files: tuple[Path, ...], raw_root: Path, password: str | None, secret: bytes
+    files: tuple[Path, ...], raw_root: Path, password: str | None, secret: bytes, wanted: set[str]
 ) -> dict[str, Person]:
-    """officer_key -> name, designation and e-mail, from a delivery's user and enrolment
-    reports (a user report's row wins over an enrolment report's)."""
-    people: dict[str, Person] = {}
+    """officer_key -> name, designation and e-mail of the `wanted` officers, from a delivery's
+    user reports; from its enrolment reports only when it has no user report (the officers in
+    scope are then the enrolment report's, as in the warehouse)."""
     members = [
         member
         for path in files
         for member in csv_members(path, path.relative_to(raw_root).as_posix(), password)
     ]
     check_opens(members)
-    by_source = {OFFICER_USERS.name: [], OFFICER_ENROLMENTS.name: []}
+    reports = {OFFICER_USERS.name: [], OFFICER_ENROLMENTS.name: []}
     for member in members:
-        header, rows = _read_csv(member)
-        source = recognise(member.file_name, header)
-        if source is not None and source.name in by_source:
-            by_source[source.name].append((member, header, rows))
-    for name in (OFFICER_USERS.name, OFFICER_ENROLMENTS.name):
-        for member, header, rows in by_source[name]:
-            for key, person in _people_of(member, header, rows, secret).items():
-                people.setdefault(key, person)
+        header = _header_of(member)
+        source = recognise(member.file_name, header) if header else None
+        if source is not None and source.name in reports:
+            reports[source.name].append((member, source, header))
+    people: dict[str, Person] = {}
+    for member, source, header in reports[OFFICER_USERS.name] or reports[OFFICER_ENROLMENTS.name]:
+        for key, person in _people_of(member, source, header, secret, wanted).items():
+            people.setdefault(key, person)
     return people
 
 
-def _read_csv(member: Member) -> tuple[list[str], list[list[str]]]:
+def _header_of(member: Member) -> list[str]:
     with member.opener() as stream:
-        text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-        rows = [row for row in csv.reader(text) if trim_trailing_blanks(row)]
-    if not rows:
-        return [], []
-    return [cell.strip() for cell in trim_trailing_blanks(rows[0])], rows[1:]
+        for row in csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")):
+            if trim_trailing_blanks(row):
+                return [cell.strip() for cell in trim_trailing_blanks(row)]
+    return []
+
+
+PERSON_COLUMNS = ("full_name", "designation", "email")
 
 
 def _people_of(
-    member: Member, header: list[str], rows: list[list[str]], secret: bytes
+    member: Member, source, header: list[str], secret: bytes, wanted: set[str]
 ) -> dict[str, Person]:
-    source = recognise(member.file_name, header)
+    """The wanted officers of one report, read a row at a time, keeping only the columns that
+    identify and name them (a report of lakhs of rows is never held whole)."""
     positions = map_header(header, source, member.describe()).positions
-
-    def column(name: str) -> list[str | None]:
-        index = positions.get(name)
-        return [(row[index] if index is not None and index < len(row) else None) for row in rows]
-
+    identifying = {c.identifies: c.name for c in source.identifying_columns if c.name in positions}
+    needed = list(dict.fromkeys([*identifying.values(), *PERSON_COLUMNS]))  # e-mail is both
+    cells: dict[str, list[str | None]] = {name: [] for name in needed}
+    with member.opener() as stream:
+        rows = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", newline=""))
+        next(row for row in rows if trim_trailing_blanks(row))  # the header
+        for row in rows:
+            for name in needed:
+                index = positions.get(name)
+                cells[name].append(row[index] if index is not None and index < len(row) else None)
     identifiers = {
-        c.identifies: pa.chunked_array([pa.array(column(c.name), pa.string())])
-        for c in source.identifying_columns
-        if c.name in positions
+        basis: pa.chunked_array([pa.array(cells[name], pa.string())])
+        for basis, name in identifying.items()
     }
     keys, _ = officer_keys(identifiers, secret)
     people = {}
     for key, name, designation, email in zip(
-        keys.to_pylist(),
-        column("full_name"),
-        column("designation"),
-        column("email"),
-        strict=True,
+        keys.to_pylist(), *(cells[column] for column in PERSON_COLUMNS), strict=True
     ):
-        if key is not None and key not in people:
+        if key in wanted and key not in people:
             people[key] = Person(
                 (name or "").strip(), (designation or "").strip(), (email or "").strip()
             )
@@ -223,7 +226,9 @@ def chase_list(
             "from marts.course_recommendation",
         )
     files = _delivery_files(raw_root, canonical, report_date)
-    people = delivered_people(files, raw_root, password, officer_secret(key_file))
+    people = delivered_people(
+        files, raw_root, password, officer_secret(key_file), set(officers["officer_key"])
+    )
     rows = []
     for officer in officers.itertuples(index=False):
         person = people.get(officer.officer_key)
@@ -331,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     officers = made.rows["email"].count() if not made.rows.empty else 0
     print(
         f"{args.out}: {indian_number(len(made.rows))} rows, one per officer and mandate not yet "
-        f"met, {made.state}, report of {made.report_date:%d %B %Y}."
+        f"met, {made.state}, report of {long_date(made.report_date)}."
     )
     print(
         f"WARNING: {args.out} holds PERSONAL DATA (names, designations, e-mails of "
