@@ -25,10 +25,9 @@ def status_label(status: str) -> str:
 
 
 def status_bars(departments: pd.DataFrame) -> alt.Chart:
-    """Per department, its officers split by status, the least compliant at the top."""
-    order = departments.sort_values(["compliance_rate", "officers"], ascending=[True, False])[
-        "department"
-    ].tolist()
+    """Per department, its officers split by status, in the order given (the most officers not
+    yet compliant at the top)."""
+    order = departments["department"].tolist()
     long = departments.melt(
         id_vars=["department", "officers"], value_vars=list(STATUSES), var_name="status"
     )
@@ -39,7 +38,7 @@ def status_bars(departments: pd.DataFrame) -> alt.Chart:
         alt.Chart(long, height=alt.Step(18))
         .mark_bar()
         .encode(
-            y=alt.Y("department:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("department:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
             x=alt.X(
                 "value:Q",
                 stack="normalize",
@@ -100,7 +99,7 @@ def projection_bars(projection: pd.DataFrame) -> alt.Chart:
         alt.Chart(long, height=alt.Step(12))
         .mark_bar()
         .encode(
-            y=alt.Y("department:N", sort=order, title=None, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("department:N", sort=order, title=None, axis=alt.Axis(labelLimit=150)),
             yOffset=alt.YOffset("when:N", sort=[now, projected]),
             x=alt.X(
                 "rate:Q",
@@ -129,7 +128,7 @@ def course_completions(uptake: pd.DataFrame) -> alt.Chart:
         alt.Chart(uptake, height=alt.Step(16))
         .mark_bar()
         .encode(
-            y=alt.Y("course_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("course_name:N", sort="-x", title=None, axis=alt.Axis(labelLimit=170)),
             x=alt.X("completed_in_time:Q", title=t("Completed by the due date")),
             color=alt.Color(
                 "domain:N",
