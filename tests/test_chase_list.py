@@ -116,7 +116,7 @@ def test_lists_every_officer_not_compliant_on_the_latest_report(built):
     # Names and e-mails are the delivered ones: every e-mail listed is a synthetic officer's.
     assert result.rows["name"].str.len().gt(0).all()
     emails = result.rows["email"].loc[result.rows["email"] != ""]
-    assert emails.str.endswith(".example").all()
+    assert emails.str.lower().str.endswith(".example").all()  # 1% print it in upper case
     assert len(emails) > 0.9 * len(result.rows)  # about 3% are keyed by phone, no e-mail
     # What they need agrees with the status: nobody listed needs nothing.
     assert result.rows["still_needs"].str.len().gt(0).all()
