@@ -190,7 +190,7 @@ def pdf_text(pdf: bytes, tmp_path: Path) -> str:
     found = subprocess.run(
         ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
     )
-    return re.sub(r"[ \t]+", " ", found.stdout)
+    return re.sub(r"\s+", " ", found.stdout)  # lines wrap anywhere in a paragraph
 
 
 def pdf_pages(pdf: bytes, tmp_path: Path) -> list[Path]:
