@@ -48,7 +48,7 @@ def status_bars(departments: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "status_label:N",
                 scale=alt.Scale(domain=labels, range=list(STATUS_COLOURS)),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", columns=2),
             ),
             order=alt.Order("status_order:Q"),
             tooltip=[
@@ -110,7 +110,7 @@ def projection_bars(projection: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "when:N",
                 scale=alt.Scale(domain=[now, projected], range=["#0072B2", "#CC79A7"]),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", columns=2),
             ),
             tooltip=[
                 alt.Tooltip("department:N", title=t("Department")),
@@ -133,7 +133,7 @@ def course_completions(uptake: pd.DataFrame) -> alt.Chart:
             color=alt.Color(
                 "domain:N",
                 scale=alt.Scale(range=["#0072B2", "#D55E00"]),
-                legend=alt.Legend(title=None, orient="top"),
+                legend=alt.Legend(title=None, orient="top", columns=2),
             ),
             tooltip=[
                 alt.Tooltip("course_name:N", title=t("Course")),
