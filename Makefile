@@ -17,7 +17,8 @@ export DO_NOT_TRACK := 1
 DBT_SOURCES := $(shell find dbt_models -path dbt_models/target -prune -o -path dbt_models/logs -prune -o -type f -print)
 MANIFEST := dbt_models/target/manifest.json
 
-.PHONY: install browser zip-tool run test test-fast app dagster lint synth bench demo clean
+.PHONY: install browser zip-tool pdf-tools run test test-fast app dagster lint synth bench demo \
+	chase-list brief clean
 
 install: $(VENV)/.installed
 
@@ -46,8 +47,12 @@ browser:
 zip-tool:
 	@command -v zip >/dev/null || { apt-get update -qq && apt-get install -y -qq zip >/dev/null; }
 
+# The brief's tests read the PDF back as text and images with poppler's pdftotext and pdftoppm.
+pdf-tools:
+	@command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
+
 # Two workers, one test file each at a time: a file's shared warehouse is built once, in one worker.
-test: install browser zip-tool $(MANIFEST)
+test: install browser zip-tool pdf-tools $(MANIFEST)
 	$(BIN)/pytest -n 2 --dist loadfile
 
 # The unit tests alone (pure helpers and single files, under a minute): for the edit loop.
@@ -100,6 +105,20 @@ demo: install $(MANIFEST)
 	$(DEMO_ENV) $(BIN)/python -m dagster_project.cli run
 	$(DEMO_ENV) STREAMLIT_CLIENT_TOOLBAR_MODE=viewer $(BIN)/streamlit run streamlit_app/app.py \
 		--server.address 127.0.0.1 --browser.gatherUsageStats false
+
+# The officers of STATE not yet compliant, by name, with what each still needs, as CSV for
+# whoever chases them: PERSONAL DATA, written readable by you only. Names come from the
+# delivered reports.zip (IGOT_REPORTS_ZIP_PASSWORD), compliance from the published warehouse.
+chase-list: install
+	@test -n "$(STATE)" -a -n "$(OUT)" || { echo "Say which state and where: make chase-list STATE=bihar OUT=chase.csv [DEPT=...] [MANDATE=...]"; exit 2; }
+	$(BIN)/python -m handouts.chase_list --state "$(STATE)" --out "$(OUT)" \
+		$(if $(DEPT),--department "$(DEPT)") $(if $(MANDATE),--mandate "$(MANDATE)")
+
+# The chief secretary's monthly brief for STATE as a PDF, as on DATE (default today).
+brief: install
+	@test -n "$(STATE)" || { echo "Say which state: make brief STATE=bihar [DATE=2026-03-31] [OUT=brief.pdf]"; exit 2; }
+	$(BIN)/python -m handouts.brief --state "$(STATE)" $(if $(DATE),--date "$(DATE)") \
+		$(if $(OUT),--out "$(OUT)")
 
 clean:
 	rm -rf dbt_models/target dbt_models/logs

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from streamlit_app import components
+from streamlit_app import components, warehouse
 from streamlit_app.i18n import t
 
 STATIC = Path(__file__).parent / "static"
@@ -21,18 +21,28 @@ st.set_page_config(
     page_icon=str(STATIC / "favicon.png"),
     layout="wide",
 )
+# Once officer reports are loaded the mandate is the question of the month: its tracker leads.
+tracker_leads = warehouse.holds_officer_reports()
+tracker = st.Page(
+    "app_pages/mandate_tracker.py",
+    title=t("Mandate tracker"),
+    icon=":material/task_alt:",
+    default=tracker_leads,
+)
 PAGES = [
+    *([tracker] if tracker_leads else []),
     st.Page(
         "app_pages/state_ranking.py",
         title=t("State ranking"),
         icon=":material/leaderboard:",
-        default=True,
+        default=not tracker_leads,
     ),
     st.Page("app_pages/departments.py", title=t("Departments"), icon=":material/account_tree:"),
     st.Page(
         "app_pages/org_mapping_review.py", title=t("Org mapping review"), icon=":material/rule:"
     ),
     st.Page("app_pages/courses.py", title=t("Courses"), icon=":material/menu_book:"),
+    *([] if tracker_leads else [tracker]),
     st.Page("app_pages/data_status.py", title=t("Data status"), icon=":material/fact_check:"),
 ]
 

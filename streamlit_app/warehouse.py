@@ -204,3 +204,14 @@ def home_state() -> str | None:
         "select state from marts.department_summary order by snapshot_date desc, state limit 1"
     )
     return None if latest.empty else str(latest["state"].iloc[0])
+
+
+def holds_officer_reports() -> bool:
+    """Whether officer-level reports are loaded: the mandate tracker then leads the menu. A
+    warehouse that cannot be read, or predates the officer marts, holds none."""
+    try:
+        if "mandate_compliance" not in mart_names():
+            return False
+        return bool(query("select count(*) from marts.mandate_compliance").iloc[0, 0])
+    except WarehouseUnavailable:
+        return False

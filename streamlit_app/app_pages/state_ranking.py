@@ -1,5 +1,7 @@
 """State ranking: why the state ranks where it does, against the others in its category."""
 
+import datetime as dt
+
 import streamlit as st
 
 from streamlit_app import charts, components, insights, warehouse
@@ -59,6 +61,25 @@ above = insights.state_just_above(edition, state)
 is_leader = int(row["rank_in_category"]) == 1
 
 components.takeaway(insights.ranking_takeaway(edition, state))
+
+
+def monthly_brief() -> bytes:
+    """The chief secretary's brief on the latest figures of every source. Made only when the
+    button is pressed, and its PDF and chart libraries imported only then."""
+    from handouts.brief import brief_pdf
+
+    return brief_pdf(state, None, warehouse.warehouse_path())
+
+
+st.download_button(
+    t("Monthly brief for the Chief Secretary (PDF)"),
+    data=monthly_brief,
+    file_name=f"{components.file_slug('brief', state, dt.date.today())}.pdf",
+    mime="application/pdf",
+    key="download_brief",
+    icon=":material/picture_as_pdf:",
+    on_click="ignore",
+)
 
 
 def movement_since_previous_edition() -> tuple[str | None, str]:

@@ -1,0 +1,48 @@
+"""A warehouse with officer-level reports, for the tests of what is built on them (the chase
+list, the mandate tracker, the monthly brief): the shipped raw/ files plus a small synthetic
+Bihar delivery (password-protected ZIPs whose MDOs are the shipped report's, three report
+dates, so that 26 March has a pace and a projection),
+built by the whole pipeline, as `make demo` does. Each test module builds it once.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from support import SHIPPED_RAW, materialize_into
+
+from synth import Parameters, generate
+
+PASSWORD = "synthetic-2026"
+OFFICERS = 300
+
+
+def build_officer_warehouse(root: Path) -> tuple[Path, Path, dict]:
+    """(raw folder, published warehouse, the generator's manifest) under `root`."""
+    synthetic = root / "synthetic"
+    generate(
+        Parameters.for_size(
+            "small",
+            states=1,
+            months=1,
+            officer_format="zip",
+            officer_states=1,
+            officers=OFFICERS,
+            officer_days=3,  # 19 March, 26 March, 2 April: a pace before the due date
+            officer_mdos="shipped",
+            password=PASSWORD,
+        ),
+        synthetic,
+    )
+    raw = root / "raw"
+    shutil.copytree(SHIPPED_RAW, raw)
+    shutil.copytree(synthetic / "raw" / "officers", raw / "officers")
+    shutil.copy(synthetic / "raw" / "reference" / "officer_bands.csv", raw / "reference")
+    warehouse = root / "warehouse" / "igot.duckdb"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("IGOT_REPORTS_ZIP_PASSWORD", PASSWORD)
+        result = materialize_into(raw, warehouse)
+    assert result.success, "the pipeline failed on the shipped raw/ plus a synthetic delivery"
+    manifest = json.loads((synthetic / "manifest.json").read_text(encoding="utf-8"))
+    return raw, warehouse, manifest
