@@ -125,33 +125,54 @@ def raw_copy(tmp_path: Path) -> Path:
 # --- spreading the suite over xdist workers ---------------------------------------------------
 
 
-def uses_module_fixture(item: pytest.Item) -> bool:
+def module_fixtures(item: pytest.Item) -> set[str]:
+    """The module-scoped fixtures a test uses, directly or through other fixtures."""
     definitions = getattr(item, "_fixtureinfo", None)
     if definitions is None:
-        return False
-    return any(
-        fixture.scope in ("module", "class", "package")
-        for fixtures in definitions.name2fixturedefs.values()
-        for fixture in fixtures
+        return set()
+    return {
+        name
+        for name, fixtures in definitions.name2fixturedefs.items()
+        if any(fixture.scope in ("module", "class", "package") for fixture in fixtures)
+    }
+
+
+def shared_fixture_groups(items: list[pytest.Item]) -> dict[pytest.Item, str]:
+    """Each test that uses a module-scoped fixture, with a group name shared by every test of its
+    module that uses that fixture or one used together with it (so each such fixture is built in
+    one worker only, while independent fixtures of one module may be built on both)."""
+    parent: dict[tuple[str, str], tuple[str, str]] = {}
+
+    def root(key):
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    used = {
+        item: [(item.module.__name__, name) for name in module_fixtures(item)] for item in items
+    }
+    for keys in used.values():
+        for key in keys[1:]:
+            parent[root(key)] = root(keys[0])
+    return {item: "::".join(root(keys[0])) for item, keys in used.items() if keys}
+
+
+def cost_rank(item: pytest.Item) -> int:
+    """Longest work first: groups of pipeline tests sharing a warehouse, then other pipeline
+    and browser tests, then the rest (unit tests, most of them under a second)."""
+    heavy = item.get_closest_marker("pipeline") or item.get_closest_marker("browser")
+    grouped = item.get_closest_marker("xdist_group")
+    return {(True, True): 0, (True, False): 1, (False, True): 2}.get(
+        (bool(heavy), bool(grouped)), 3
     )
 
 
 def pytest_collection_modifyitems(config, items):
-    """With `--dist loadgroup` (make test), a test that shares a module-scoped fixture runs in
-    its module's group, so the fixture is built once; every other test goes to whichever worker
-    is free. The longest work is handed out first (module groups, then other pipeline and browser
-    tests, then the fast ones), so no worker is left with a long tail."""
-    for item in items:
-        if uses_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
-
-    def cost_rank(item: pytest.Item) -> int:
-        if item.get_closest_marker("xdist_group"):
-            return 0
-        if item.get_closest_marker("pipeline") or item.get_closest_marker("browser"):
-            return 1
-        return 2
-
+    """With `--dist loadgroup` (make test), the tests that share a module-scoped fixture run in
+    one group, so the fixture is built once; every other test goes to whichever worker is free,
+    the longest work first, so no worker is left with a long tail."""
+    for item, group in shared_fixture_groups(items).items():
+        item.add_marker(pytest.mark.xdist_group(group))
     if config.getoption("dist", "no") == "loadgroup":
         items.sort(key=cost_rank)  # stable: the collection order within each rank
 
