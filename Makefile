@@ -49,7 +49,7 @@ zip-tool:
 # Two workers; tests sharing a module fixture stay in one group, the others go to the free worker
 # (tests/conftest.py). The shipped warehouses are built once per run for both workers.
 test: install browser zip-tool $(MANIFEST)
-	$(BIN)/pytest -n 2 --dist loadgroup --no-loadscope-reorder
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The unit tests alone (pure helpers and single files, under a minute): for the edit loop.
 # `make test` still runs everything, and is what CI runs.

@@ -15,6 +15,7 @@ test gets its own copy to change:
 Helpers the tests share that are not fixtures live in support.py.
 """
 
+import json
 import os
 import shutil
 from collections import Counter
@@ -137,44 +138,65 @@ def module_fixtures(item: pytest.Item) -> set[str]:
     }
 
 
-def shared_fixture_groups(items: list[pytest.Item]) -> dict[pytest.Item, str]:
-    """Each test that uses a module-scoped fixture, with a group name shared by every test of its
-    module that uses that fixture or one used together with it (so each such fixture is built in
-    one worker only, while independent fixtures of one module may be built on both)."""
-    parent: dict[tuple[str, str], tuple[str, str]] = {}
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """A test that uses a module-scoped fixture runs in its module's group, so the fixture is
+    built in one worker only."""
+    if module_fixtures(item):
+        item.add_marker(pytest.mark.xdist_group(item.module.__name__))
 
-    def root(key):
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
 
-    used = {
-        item: [(item.module.__name__, name) for name in module_fixtures(item)] for item in items
-    }
-    for keys in used.values():
-        for key in keys[1:]:
-            parent[root(key)] = root(keys[0])
-    return {item: "::".join(root(keys[0])) for item, keys in used.items() if keys}
+def group_of(item: pytest.Item) -> str | None:
+    mark = item.get_closest_marker("xdist_group")
+    return str(mark.args[0]) if mark else None
 
 
 def cost_rank(item: pytest.Item) -> int:
     """Longest work first: groups of pipeline tests sharing a warehouse, then other pipeline
     and browser tests, then the rest (unit tests, most of them under a second)."""
     heavy = item.get_closest_marker("pipeline") or item.get_closest_marker("browser")
-    grouped = item.get_closest_marker("xdist_group")
     return {(True, True): 0, (True, False): 1, (False, True): 2}.get(
-        (bool(heavy), bool(grouped)), 3
+        (bool(heavy), group_of(item) is not None), 3
     )
 
 
+# pytest-xdist's own `--dist loadgroup` names a test's group by rewriting its node id, which
+# pytest 9 no longer allows (the id stays as it was, and every test is scheduled alone). So the
+# workers write each test's group into the run's shared folder, and the controller schedules by
+# it (pytest_xdist_make_scheduler below).
+GROUPS_FILE = "xdist_groups.json"
+
+
 def pytest_collection_modifyitems(config, items):
-    """With `--dist loadgroup` (make test), the tests that share a module-scoped fixture run in
-    one group, so the fixture is built once; every other test goes to whichever worker is free,
-    the longest work first, so no worker is left with a long tail."""
-    for item, group in shared_fixture_groups(items).items():
-        item.add_marker(pytest.mark.xdist_group(group))
-    if config.getoption("dist", "no") == "loadgroup":
-        items.sort(key=cost_rank)  # stable: the collection order within each rank
+    """On an xdist worker under `--dist loadgroup` (make test): note each test's group for the
+    controller, and hand out the longest work first, so no worker is left with a long tail."""
+    if not os.environ.get("PYTEST_XDIST_WORKER") or not getattr(config.option, "loadgroup", False):
+        return
+    items.sort(key=cost_rank)  # stable: the collection order within each rank
+    groups = {item.nodeid: group for item in items if (group := group_of(item))}
+    target = shared_folder(config._tmp_path_factory) / GROUPS_FILE
+    written = target.with_name(f"{GROUPS_FILE}.{os.environ['PYTEST_XDIST_WORKER']}")
+    written.write_text(json.dumps(groups), encoding="utf-8")
+    os.replace(written, target)  # both workers write the same groups; either copy will do
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup`: the tests of one group go to one worker, in the order collected."""
+    if config.getoption("dist", "no") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    groups_file = shared_folder(config._tmp_path_factory) / GROUPS_FILE
+
+    class ByGroup(LoadScopeScheduling):
+        groups: dict[str, str] | None = None
+
+        def _split_scope(self, nodeid: str) -> str:
+            if self.groups is None:  # read once, after every worker has collected
+                self.groups = json.loads(groups_file.read_text(encoding="utf-8"))
+            return self.groups.get(nodeid, nodeid)
+
+    config.option.loadscopereorder = False  # keep the workers' longest-first order
+    return ByGroup(config, log)
 
 
 def pytest_terminal_summary(terminalreporter, config):
