@@ -179,6 +179,7 @@ def pytest_collection_modifyitems(config, items):
     os.replace(written, target)  # both workers write the same groups; either copy will do
 
 
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: pytest alone does not know it
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadgroup`: the tests of one group go to one worker, in the order collected."""
     if config.getoption("dist", "no") != "loadgroup":
