@@ -51,9 +51,10 @@ zip-tool:
 pdf-tools:
 	@command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 
-# Two workers, one test file each at a time: a file's shared warehouse is built once, in one worker.
+# Two workers; tests sharing a module fixture stay in one group, the others go to the free worker
+# (tests/conftest.py). The shipped warehouses are built once per run for both workers.
 test: install browser zip-tool pdf-tools $(MANIFEST)
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadgroup
 
 # The unit tests alone (pure helpers and single files, under a minute): for the edit loop.
 # `make test` still runs everything, and is what CI runs.

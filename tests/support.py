@@ -7,6 +7,7 @@ Tests import these from here (`from support import ...`); fixtures stay in conft
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,10 @@ from dagster_project.settings import DBT_PROJECT_DIR, DEFAULT_RAW_DIR, REPO_ROOT
 SHIPPED_RAW = DEFAULT_RAW_DIR
 DBT_PROJECT = DBT_PROJECT_DIR
 DBT = Path(sys.executable).parent / "dbt"
+
+# Where the tests of one `pytest` run note each pipeline run and dbt build (set by conftest.py),
+# so the run's summary can say how many it paid for.
+PIPELINE_LOG_VARIABLE = "IGOT_TEST_PIPELINE_LOG"
 
 # The shipped MDO report, and the second month `write_march` derives from it.
 FEBRUARY = "mdo/bihar_2026-02-25.csv"
@@ -41,6 +46,7 @@ def materialize_into(
     from dagster_project.assets.raw import raw_asset_checks, raw_assets
     from dagster_project.resources import RawFiles, Warehouse, dbt_cli
 
+    note_pipeline_run("full" if with_dbt else "loads", with_quality=with_quality)
     assets = [*raw_assets, *raw_asset_checks, published_warehouse]
     if with_dbt:
         assets.append(dbt_models)
@@ -60,6 +66,8 @@ def materialize_into(
 def run_dbt(*args: str, warehouse: Path, target: Path) -> subprocess.CompletedProcess:
     """The venv's dbt against a given warehouse file, with its artifacts in `target`."""
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    if args[:1] == ("build",):
+        note_pipeline_run("dbt build")
     return subprocess.run(
         [
             str(DBT),
@@ -81,6 +89,27 @@ def run_dbt(*args: str, warehouse: Path, target: Path) -> subprocess.CompletedPr
         text=True,
         timeout=600,
     )
+
+
+def note_pipeline_run(kind: str, *, with_quality: bool = False) -> None:
+    """One line per pipeline run or dbt build, naming the test that paid for it."""
+    log = os.environ.get(PIPELINE_LOG_VARIABLE)
+    if not log:
+        return
+    test = os.environ.get("PYTEST_CURRENT_TEST", "?").split(" ")[0]
+    line = f"{kind}{' + checks' if with_quality else ''}\t{test}\n"
+    with open(log, "a", encoding="utf-8") as handle:  # one short append: atomic between workers
+        handle.write(line)
+
+
+def copy_warehouse(source: Path, folder: Path) -> Path:
+    """A private copy of a published warehouse in `folder` (which must not exist yet), with
+    everything the pipeline keeps beside it (Data Docs, notes of what it was built from), as if
+    the pipeline had published it there. Copying a DuckDB file takes a second; building one, a
+    minute.
+    """
+    shutil.copytree(source.parent, folder, ignore=shutil.ignore_patterns(".build"))
+    return folder / source.name
 
 
 def write_march(raw: Path) -> None:

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 import yaml
-from support import REPO_ROOT, SHIPPED_RAW
+from support import REPO_ROOT, SHIPPED_RAW, note_pipeline_run
 
 from dagster_project.ingest.loader import LINEAGE_COLUMNS, ensure_raw_schema
 from dagster_project.ingest.officer_loader import OFFICER_LINEAGE
@@ -448,6 +448,7 @@ def run_with_checks(raw_dir: Path, warehouse: Path, *, with_dbt: bool = True, ch
     from dagster_project.resources import RawFiles, Warehouse, dbt_cli
 
     checks = checks_for(with_dbt) if checks is None else checks
+    note_pipeline_run("full" if with_dbt else "loads", with_quality=True)
     assets = [*raw_assets, *raw_asset_checks, *checks, published_warehouse]
     resources = {
         "warehouse": Warehouse(path=str(warehouse)),

@@ -19,6 +19,7 @@ from support import (
     REMOVED_MDO,
     REPO_ROOT,
     SHIPPED_RAW,
+    copy_warehouse,
     materialize_into,
     write_march,
 )
@@ -39,14 +40,13 @@ def digest(path: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def two_months(tmp_path_factory) -> tuple[Path, Path]:
+def two_months(tmp_path_factory, shipped_warehouse) -> tuple[Path, Path]:
     """February published, then March added in a second run (shared: tests only read it,
     and the reload test leaves it as it was)."""
     root = tmp_path_factory.mktemp("two_months")
     raw = root / "raw"
     shutil.copytree(SHIPPED_RAW, raw)
-    warehouse = root / "wh" / "igot.duckdb"
-    assert materialize_into(raw, warehouse, with_quality=False).success
+    warehouse = copy_warehouse(shipped_warehouse, root / "wh")  # February, as published
     write_march(raw)
     assert materialize_into(raw, warehouse, with_quality=False).success
     return raw, warehouse
@@ -119,9 +119,10 @@ def published_tables(warehouse: Path) -> dict[str, str]:
         con.close()
 
 
-def test_a_failing_error_check_in_dbt_leaves_the_published_marts_unchanged(tmp_path, raw_copy):
-    warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse, with_quality=False).success
+def test_a_failing_error_check_in_dbt_leaves_the_published_marts_unchanged(
+    tmp_path, raw_copy, shipped_copy
+):
+    warehouse = shipped_copy  # the shipped raw/ files, published
     before_tables, before_file = published_tables(warehouse), digest(warehouse)
     # A new ranking edition with a category that does not exist: a dbt error-severity test
     # (accepted_values on category) fails after the models have been rebuilt.
@@ -156,9 +157,10 @@ def dbt_is_running(parent: int) -> bool:
     return False
 
 
-def test_a_run_killed_while_dbt_runs_leaves_the_published_warehouse_unchanged(tmp_path, raw_copy):
-    warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse, with_quality=False).success
+def test_a_run_killed_while_dbt_runs_leaves_the_published_warehouse_unchanged(
+    tmp_path, raw_copy, shipped_copy
+):
+    warehouse = shipped_copy  # the shipped raw/ files, published
     write_march(raw_copy)
     before_tables, before_file = published_tables(warehouse), digest(warehouse)
     run = subprocess.Popen(
@@ -213,9 +215,8 @@ READER = textwrap.dedent(
 )
 
 
-def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_copy):
-    warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse, with_quality=False).success
+def test_readers_see_only_whole_states_and_no_errors_during_a_run(tmp_path, raw_copy, shipped_copy):
+    warehouse = shipped_copy  # the shipped raw/ files, published
     write_march(raw_copy)
     stop = tmp_path / "stop"
     reader = subprocess.Popen(
@@ -243,13 +244,12 @@ DiskUsage = namedtuple("DiskUsage", "total used free")
 
 
 def test_a_full_disk_is_one_sentence_and_the_run_leaves_nothing(
-    tmp_path, raw_copy, monkeypatch, capsys
+    raw_copy, shipped_copy, monkeypatch, capsys
 ):
     from dagster_project import cli
     from dagster_project import warehouse as warehouse_module
 
-    warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse, with_dbt=False, with_quality=False).success
+    warehouse = shipped_copy  # the shipped raw/ files, published
     before = digest(warehouse)
     write_march(raw_copy)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
