@@ -34,6 +34,15 @@ def duckdb_memory_limit() -> str:
     return os.environ.get("IGOT_DUCKDB_MEMORY_LIMIT") or DEFAULT_DUCKDB_MEMORY_LIMIT
 
 
+def dbt_threads() -> int:
+    """How many dbt nodes run at once (IGOT_DBT_THREADS, default the machine's cores, at most 4).
+
+    dbt-duckdb gives each thread a cursor of one DuckDB connection, so they share one writer;
+    most nodes are read-only tests, and a model never writes a table another thread reads."""
+    configured = os.environ.get("IGOT_DBT_THREADS")
+    return int(configured) if configured else min(4, os.cpu_count() or 1)
+
+
 def data_docs_dir(warehouse: Path | None = None) -> Path:
     """The Data Docs site of a warehouse file (default: the published one): a folder beside it."""
     return Path(warehouse or warehouse_path()).parent / DATA_DOCS_FOLDER
