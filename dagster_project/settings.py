@@ -16,8 +16,8 @@ DBT_PROJECT_DIR = REPO_ROOT / "dbt_models"
 # dbt_models/profiles.yml cannot import Python: its fallback for standalone `dbt` repeats this.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "2GB"
 # Rows of a per-file table that Great Expectations validates at once, as a pandas DataFrame
-# with GX's working copies beside it: about 0.7 GB of the process at 200k rows of the MDO
-# report, 1.1 GB at 500k (measured on 4 million rows).
+# with GX's working copies beside it: a process peak of about 0.8 GB at 200k rows of the MDO
+# report, 1.4 GB at 500k (measured on 4 million rows).
 DEFAULT_GX_CHUNK_ROWS = 200_000
 DATA_DOCS_FOLDER = "data_docs"  # beside the warehouse file the Data Docs describe
 
