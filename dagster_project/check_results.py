@@ -284,11 +284,13 @@ def dbt_rows(
     return rows
 
 
-def record_dbt_results(con: duckdb.DuckDBPyConnection, run_id: str, target_path: Path) -> None:
-    """Replace the rows of the tests this dbt build ran, and drop tests the project lost."""
+def record_dbt_results(
+    con: duckdb.DuckDBPyConnection, run_id: str, run_results_file: Path, manifest_file: Path
+) -> None:
+    """Replace the rows of the tests one dbt call ran, and drop tests the project lost."""
     ensure_check_results(con)
-    run_results = json.loads((Path(target_path) / "run_results.json").read_text())
-    manifest = json.loads((Path(target_path) / "manifest.json").read_text())
+    run_results = json.loads(Path(run_results_file).read_text())
+    manifest = json.loads(Path(manifest_file).read_text())
     rows = dbt_rows(con, run_results, manifest, run_id)
     tests = [
         uid

@@ -10,6 +10,7 @@ a warehouse published by another route) means a full run.
 
 import hashlib
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -48,6 +49,18 @@ def file_identity(path: Path) -> dict | None:
 
 # The files whose change makes the incremental dbt models stale.
 DBT_CODE_GLOBS = tuple(pattern for pattern in CODE_GLOBS if pattern.startswith("dbt_models/"))
+# Changes dbt's state comparison (`state:modified`) cannot be trusted to trace, so a change to
+# any of them rebuilds every model: dbt_project.yml configures every node; a macro (generic
+# tests are macros) reaches models through calls dbt may not see (`adapter.dispatch`, one macro
+# building another's name), and incremental models keep a fingerprint of seeds they read
+# through a macro (`seed_fingerprint`); dbt compares a seed over 1 MiB by its path alone.
+# Models, singular tests and snapshots dbt compares node by node.
+DBT_UNCOMPARABLE_GLOBS = (
+    "dbt_models/dbt_project.yml",
+    "dbt_models/macros/**/*",
+    "dbt_models/tests/generic/**/*",
+    "dbt_models/seeds/**/*",
+)
 
 # A Dagster run tag asking for every incremental model and check to start from scratch.
 FULL_REFRESH_TAG = "igot/full_refresh"
@@ -108,6 +121,93 @@ def why_run(warehouse: Path, raw_root: Path, code: str) -> str | None:
 
 def is_full_refresh_wanted(tags: dict[str, str]) -> bool:
     return tags.get(FULL_REFRESH_TAG) == "true"
+
+
+@dataclass(frozen=True)
+class DbtState:
+    """What the warehouse's models were last built from: fingerprints and dbt's manifest."""
+
+    code: str | None
+    uncomparable_code: str | None = None
+    manifest: str | None = None  # manifest.json of that build, as text
+
+
+@dataclass(frozen=True)
+class DbtPlan:
+    """How a run calls `dbt build`: the arguments of each call, in order, and why."""
+
+    reason: str
+    calls: tuple[tuple[str, ...], ...]
+    rebuilds_whole: bool  # some models start from scratch, so every row is derived again
+    compares_state: bool = False  # the calls need the last build's manifest in --state
+
+
+# dbt's unit tests check a model's SQL on fixed rows: their verdict changes only with the dbt
+# project, so a run whose project is the one the warehouse was built with leaves them out.
+# `make test` runs them all (tests/test_dbt_models.py), and so does any run after a change.
+WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+
+def plan_dbt_build(
+    last: DbtState | None, code: str, uncomparable_code: str, full_refresh_wanted: bool
+) -> DbtPlan:
+    """Which `dbt build` calls bring the warehouse's models up to the project as it is now."""
+    if full_refresh_wanted:
+        return _full_refresh("the run asked for a full refresh")
+    if last is None or last.code is None:
+        return _full_refresh("no model has been built in this warehouse yet")
+    if last.code == code:
+        return DbtPlan("the dbt project is unchanged", (WITHOUT_UNIT_TESTS,), False)
+    if last.manifest is None:
+        return _full_refresh("the dbt project changed, and its last build left no manifest")
+    if last.uncomparable_code != uncomparable_code:
+        return _full_refresh("a macro, seed, generic test or dbt_project.yml changed")
+    # A selector, not --select: dagster-dbt adds its own --select, which dbt would add to ours,
+    # while a --selector replaces it (dbt_models/selectors.yml).
+    changed = ("--selector", "modified_since_last_build", "--full-refresh")
+    unchanged = ("--exclude", "state:modified+", *WITHOUT_UNIT_TESTS)
+    return DbtPlan(
+        "models changed: those and their children are rebuilt, the rest run incrementally",
+        (unchanged, changed),
+        True,
+        compares_state=True,
+    )
+
+
+def _full_refresh(reason: str) -> DbtPlan:
+    return DbtPlan(f"full refresh: {reason}", (("--full-refresh",),), True)
+
+
+def ensure_dbt_state(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create schema if not exists pipeline")
+    con.execute(
+        "create table if not exists pipeline.dbt_state (run_id varchar, dbt_code varchar, "
+        "uncomparable_code varchar, manifest varchar)"
+    )
+
+
+def last_dbt_state(con: duckdb.DuckDBPyConnection) -> DbtState | None:
+    """The state of the last dbt build in this warehouse; a warehouse built before the manifest
+    was kept has only the project's fingerprint."""
+    ensure_dbt_state(con)
+    rows = con.execute(
+        "select dbt_code, uncomparable_code, manifest from pipeline.dbt_state"
+    ).fetchall()
+    if rows:
+        return DbtState(*rows[0])
+    code = last_dbt_code(con)
+    return None if code is None else DbtState(code)
+
+
+def record_dbt_state(con: duckdb.DuckDBPyConnection, run_id: str, state: DbtState) -> None:
+    """Keep this build's state in the build copy: it is published with the models it describes,
+    or thrown away with them."""
+    ensure_dbt_state(con)
+    con.execute("delete from pipeline.dbt_state")
+    con.execute(
+        "insert into pipeline.dbt_state values (?, ?, ?, ?)",
+        [run_id, state.code, state.uncomparable_code, state.manifest],
+    )
 
 
 def ensure_dbt_builds(con: duckdb.DuckDBPyConnection) -> None:

@@ -317,9 +317,9 @@ def validate_table(frame: pd.DataFrame, suite: Suite, run_name: str | None = Non
     )
 
 
-# A per-file table is validated in chunks of whole files of about this many rows, so memory
-# stays bounded however many months the warehouse holds.
-CHUNK_ROWS = 500_000
+# A per-file table is validated in chunks of whole files of about this many rows
+# (IGOT_GX_CHUNK_ROWS, settings.gx_chunk_rows), so memory stays bounded however many months the
+# warehouse holds.
 
 
 def validate_suite(
@@ -355,17 +355,18 @@ def validate_suite(
 def _file_chunks(
     con: duckdb.DuckDBPyConnection, suite: Suite, only_files: list[str] | None
 ) -> list[list[str]]:
-    """The table's files, grouped into chunks of about CHUNK_ROWS rows."""
+    """The table's files, grouped into chunks of about `settings.gx_chunk_rows()` rows."""
     counts = con.execute(
         f"select {suite.file_column}, count(*) from {suite.table} group by all order by 1"
     ).fetchall()
     wanted = None if only_files is None else set(only_files)
+    chunk_rows = settings.gx_chunk_rows()
     chunks: list[list[str]] = [[]]
     rows = 0
     for source_file, count in counts:
         if wanted is not None and source_file not in wanted:
             continue
-        if chunks[-1] and rows + count > CHUNK_ROWS:
+        if chunks[-1] and rows + count > chunk_rows:
             chunks.append([])
             rows = 0
         chunks[-1].append(source_file)

@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from filelock import FileLock
+from officer_delivery import build_officer_warehouse, officer_delivery_beside
 from support import PIPELINE_LOG_VARIABLE, SHIPPED_RAW, copy_warehouse, materialize_into
 
 
@@ -38,7 +39,10 @@ def shared_folder(tmp_path_factory) -> Path:
 def officer_key_outside_the_home(tmp_path_factory):
     """The officer pseudonym secret of the test runs: never the user's own (~/.config/...)."""
     patch = pytest.MonkeyPatch()
-    key_file = tmp_path_factory.mktemp("secrets") / "officer_key.secret"
+    # One secret for both xdist workers: a warehouse one worker built is read by the other, and
+    # its officer keys must be the ones that worker computes (the chase list recomputes them).
+    key_file = shared_folder(tmp_path_factory) / "secrets" / "officer_key.secret"
+    key_file.parent.mkdir(exist_ok=True)
     patch.setenv("IGOT_OFFICER_KEY_FILE", str(key_file))
     yield key_file
     patch.undo()
@@ -113,6 +117,16 @@ def shipped_loads_copy(tmp_path_factory, tmp_path: Path) -> Path:
     raw assets and their checks (no dbt), as if that run had just published them there."""
     built = built_once(tmp_path_factory, "shipped_loads", build_shipped_loads)
     return copy_warehouse(built, tmp_path / "wh")
+
+
+@pytest.fixture(scope="session")
+def officer_reports(tmp_path_factory) -> tuple[Path, Path, dict]:
+    """(raw folder, warehouse, generator's manifest): the shipped raw/ files plus a synthetic
+    Bihar officer delivery (officer_delivery.py), built once per test run, to read only. The raw
+    folder is shared; each worker reads its own copy of the warehouse."""
+    built = built_once(tmp_path_factory, "officers", build_officer_warehouse)
+    copy = copy_warehouse(built, tmp_path_factory.mktemp("officers") / "wh")
+    return officer_delivery_beside(built, copy)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from officer_delivery import PASSWORD, build_officer_warehouse
+from officer_delivery import PASSWORD
 
 from dagster_project.ingest.errors import RawFileError
 from handouts import chase_list as chase
@@ -82,9 +82,9 @@ def test_csv_is_private_and_formula_safe(tmp_path):
     assert rows[1]["Name"] == '\'=HYPERLINK("http://e.example")'
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_officer_warehouse(tmp_path_factory.mktemp("chase_list"))
+@pytest.fixture
+def built(officer_reports):
+    return officer_reports
 
 
 def made(built, **options):

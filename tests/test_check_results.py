@@ -249,7 +249,9 @@ def test_a_failing_dbt_test_is_recorded_with_its_failing_rows(shipped_warehouse,
     assert result.returncode == 1, result.stdout[-2000:]  # the test fails, as it should
     con = duckdb.connect(str(warehouse))
     try:
-        record_dbt_results(con, "the-test-run", target)
+        record_dbt_results(
+            con, "the-test-run", target / "run_results.json", target / "manifest.json"
+        )
     finally:
         con.close()
     results = results_of(warehouse).set_index("check_name")

@@ -17,7 +17,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-from officer_delivery import build_officer_warehouse
 from streamlit.testing.v1 import AppTest
 from support import REPO_ROOT
 
@@ -72,9 +71,9 @@ def test_every_tracker_sentence_has_hindi_with_the_same_placeholders():
 # --- the tracker ------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    return build_officer_warehouse(tmp_path_factory.mktemp("tracker_and_brief"))
+@pytest.fixture
+def built(officer_reports):
+    return officer_reports
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from officer_delivery import build_officer_warehouse
 from support import REPO_ROOT
 
 pytestmark = pytest.mark.browser
@@ -32,10 +31,10 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory) -> Iterator[str]:
+def dashboard(tmp_path_factory, officer_reports) -> Iterator[str]:
     """The dashboard served from a warehouse with officer reports, stopped whatever happens."""
     root = tmp_path_factory.mktemp("tracker_browser")
-    _, warehouse, _ = build_officer_warehouse(root)
+    _, warehouse, _ = officer_reports
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = root / "streamlit.log"

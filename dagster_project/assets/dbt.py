@@ -5,27 +5,39 @@ the dbt profile reads (standalone `dbt build` falls back to IGOT_WAREHOUSE), and
 per-run artifacts and logs beside that copy, never in the source tree; only the static manifest
 that `dbt parse` writes stays in `dbt_models/target/`.
 
-The big models are incremental; a run rebuilds them whole (`--full-refresh`) when the dbt
-project changed since the warehouse was built, or when the run is tagged for a full refresh
-(`make run FORCE=1`).
+The big models are incremental. When the dbt project changed since the warehouse was built,
+the changed models and their children are rebuilt whole and the rest run incrementally (dbt's
+`state:modified+` against the last build's manifest, kept in the warehouse); a change dbt cannot
+trace (a macro, a seed, dbt_project.yml, see `run_inputs.plan_dbt_build`) or a run tagged for a
+full refresh (`make run FORCE=1`) rebuilds everything (`--full-refresh`).
+
+dbt works through a stable path and keeps its parse between runs (`dbt_workspace`), so it
+parses only the files that changed.
 """
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from dagster_project import settings
 from dagster_project.check_results import ensure_check_results, record_dbt_results
 from dagster_project.dbt_project import dbt_project
+from dagster_project.dbt_workspace import dbt_workspace
 from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import (
     DBT_CODE_GLOBS,
+    DBT_UNCOMPARABLE_GLOBS,
+    DbtState,
     code_fingerprint,
     is_full_refresh_wanted,
-    last_dbt_code,
+    last_dbt_state,
+    plan_dbt_build,
     record_dbt_build,
+    record_dbt_state,
 )
 from dagster_project.run_log import ensure_run_log
 
@@ -56,18 +68,41 @@ class WarehouseTranslator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     build = warehouse.prepare_build(context.run_id)
-    dbt_vars = json.dumps({"warehouse_path": str(build)})
     code = code_fingerprint(DBT_CODE_GLOBS)
+    uncomparable = code_fingerprint(DBT_UNCOMPARABLE_GLOBS)
     with warehouse.build_connection(context.run_id) as con:
-        full_refresh = is_full_refresh_wanted(context.run.tags) or last_dbt_code(con) != code
+        last = last_dbt_state(con)
+        plan = plan_dbt_build(last, code, uncomparable, is_full_refresh_wanted(context.run.tags))
         ensure_run_log(con)  # the source of the view marts.pipeline_runs
         ensure_check_results(con)  # the source of the view marts.check_results
-    args = ["build", "--vars", dbt_vars, *(["--full-refresh"] if full_refresh else [])]
-    if full_refresh:
-        context.log.info("full refresh: the dbt project changed, or the run asked for one")
+    context.log.info(f"dbt: {plan.reason}")
     # dbt's per-run artifacts and logs go beside the build copy and leave with it.
     target = warehouse.dbt_target_path(context.run_id)
-    yield from dbt.cli(args, context=context, target_path=target).stream()
+    with dbt_workspace(warehouse.published_path(), build, target) as database:
+        common = ["--vars", json.dumps({"warehouse_path": str(database)})]
+        common += ["--threads", str(settings.dbt_threads())]
+        if plan.compares_state:
+            common += ["--state", str(_last_manifest(last, target))]
+        results = []
+        for number, call in enumerate(plan.calls):
+            yield from dbt.cli(
+                ["build", *common, *call], context=context, target_path=target
+            ).stream()
+            # Each call rewrites run_results.json; the tests of every call are recorded.
+            results.append(
+                (target / "run_results.json").rename(target / f"run_results_{number}.json")
+            )
+    state = DbtState(code, uncomparable, (target / "manifest.json").read_text())
     with warehouse.build_connection(context.run_id) as con:
-        record_dbt_build(con, context.run_id, code, full_refresh)
-        record_dbt_results(con, context.run_id, target)  # each test's outcome, as data
+        record_dbt_build(con, context.run_id, code, plan.rebuilds_whole)
+        record_dbt_state(con, context.run_id, state)
+        for run_results in results:  # each test's outcome, as data
+            record_dbt_results(con, context.run_id, run_results, target / "manifest.json")
+
+
+def _last_manifest(last: DbtState, target: Path) -> Path:
+    """The last build's manifest as a folder for dbt's --state."""
+    folder = target / "last_build"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").write_text(last.manifest)
+    return folder

@@ -1,0 +1,198 @@
+"""A run after a change to some models rebuilds those and their children, not the whole project;
+and dbt works through a stable path so that it reuses its parse between runs."""
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+from support import DBT, DBT_PROJECT, SHIPPED_RAW, materialize_into
+
+from dagster_project.dbt_workspace import dbt_workspace, stable_database, state_dir
+from dagster_project.run_inputs import (
+    WITHOUT_UNIT_TESTS,
+    DbtState,
+    last_dbt_state,
+    plan_dbt_build,
+)
+
+# --- which dbt calls a run makes ----------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_a_forced_run_and_a_first_build_refresh_everything():
+    built = DbtState("code", "macros", "{}")
+    forced = plan_dbt_build(built, "code", "macros", full_refresh_wanted=True)
+    first = plan_dbt_build(None, "code", "macros", full_refresh_wanted=False)
+    for plan in (forced, first):
+        assert plan.calls == (("--full-refresh",),)
+        assert plan.rebuilds_whole and not plan.compares_state
+
+
+@pytest.mark.unit
+def test_an_unchanged_project_runs_incrementally_without_its_unit_tests():
+    plan = plan_dbt_build(DbtState("code", "macros", "{}"), "code", "macros", False)
+    assert plan.calls == (WITHOUT_UNIT_TESTS,)
+    assert not plan.rebuilds_whole
+
+
+@pytest.mark.unit
+def test_changed_models_are_rebuilt_with_their_children_and_the_rest_runs_incrementally():
+    plan = plan_dbt_build(DbtState("old", "macros", "{}"), "new", "macros", False)
+    assert plan.compares_state and plan.rebuilds_whole
+    unchanged, changed = plan.calls
+    assert unchanged == ("--exclude", "state:modified+", *WITHOUT_UNIT_TESTS)
+    assert changed == ("--selector", "modified_since_last_build", "--full-refresh")
+
+
+@pytest.mark.unit
+def test_changes_dbt_cannot_trace_or_compare_refresh_everything():
+    macro_changed = plan_dbt_build(DbtState("old", "macros", "{}"), "new", "other macros", False)
+    # A warehouse built before the manifest was kept knows only the project's fingerprint.
+    no_manifest = plan_dbt_build(DbtState("old"), "new", "macros", False)
+    for plan in (macro_changed, no_manifest):
+        assert plan.calls == (("--full-refresh",),)
+
+
+@pytest.mark.unit
+def test_selector_the_plan_names_is_defined_as_modified_nodes_and_their_children():
+    text = (DBT_PROJECT / "selectors.yml").read_text()
+    assert "name: modified_since_last_build" in text
+    assert "method: state" in text and "value: modified" in text and "children: true" in text
+
+
+# --- the stable path dbt works through ----------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_dbt_writes_the_build_copy_through_the_stable_path_and_its_parse_is_kept(tmp_path):
+    published = tmp_path / "igot.duckdb"
+    build = tmp_path / ".build" / "run-1.duckdb"
+    build.parent.mkdir()
+    duckdb.connect(str(build)).close()
+    target = tmp_path / "run-1-dbt"
+    with dbt_workspace(published, build, target) as database:
+        assert database == stable_database(published)
+        assert database.name == "build.duckdb"  # dbt-duckdb names the database "build"
+        con = duckdb.connect(str(database))
+        con.execute("pragma disable_checkpoint_on_shutdown")
+        con.execute("create table written_by_dbt as select 42 as answer")
+        con.close()
+        assert database.with_name("build.duckdb.wal").exists()  # left for the workspace
+        (target / "partial_parse.msgpack").write_bytes(b"parsed")
+    assert not database.exists() and not database.with_name("build.duckdb.wal").exists()
+    con = duckdb.connect(str(build), read_only=True)
+    assert con.execute("select answer from written_by_dbt").fetchall() == [(42,)]
+    con.close()
+    assert (state_dir(published) / "partial_parse.msgpack").read_bytes() == b"parsed"
+
+    # The next run finds the parse in its own target folder.
+    with dbt_workspace(published, build, tmp_path / "run-2-dbt"):
+        assert (tmp_path / "run-2-dbt" / "partial_parse.msgpack").read_bytes() == b"parsed"
+
+
+@pytest.mark.unit
+def test_a_link_and_log_left_by_a_killed_run_are_not_applied_to_the_next(tmp_path):
+    published = tmp_path / "igot.duckdb"
+    killed = tmp_path / "killed.duckdb"
+    duckdb.connect(str(killed)).close()
+    link = stable_database(published)
+    link.parent.mkdir()
+    os.link(killed, link)
+    link.with_name("build.duckdb.wal").write_bytes(b"not this run's log")
+    build = tmp_path / "run-2.duckdb"
+    duckdb.connect(str(build)).close()
+    with dbt_workspace(published, build, tmp_path / "target") as database:
+        assert database.stat().st_ino == build.stat().st_ino
+        assert not database.with_name("build.duckdb.wal").exists()
+
+
+# --- a change to one model, end to end ---------------------------------------------------------
+
+CHANGED_MODEL = "department_summary"
+
+
+def dbt_build(project: Path, database: Path, target: Path, *args: str) -> dict:
+    """`dbt build` of a project copy on a warehouse file; its run results."""
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    command = [str(DBT), "build", "--project-dir", str(project), "--profiles-dir", str(project)]
+    command += ["--target-path", str(target), "--log-path", str(target / "logs")]
+    command += ["--vars", json.dumps({"warehouse_path": str(database)}), *args]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    return json.loads((target / "run_results.json").read_text())
+
+
+def models_run(results: dict) -> set[str]:
+    return {r["unique_id"] for r in results["results"] if r["unique_id"].startswith("model.")}
+
+
+def marts(database: Path) -> dict[str, list]:
+    con = duckdb.connect(str(database), read_only=True)
+    try:
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts'"
+            ).fetchall()
+        ]
+        return {name: con.execute(f"from marts.{name} order by all").fetchall() for name in names}
+    finally:
+        con.close()
+
+
+def descendants(manifest: dict, node: str) -> set[str]:
+    found, todo = set(), [node]
+    while todo:
+        for child in manifest["child_map"][todo.pop()]:
+            if child.startswith("model.") and child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+@pytest.mark.pipeline
+def test_a_changed_mart_rebuilds_itself_and_its_children_and_matches_a_full_build(tmp_path):
+    published = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(SHIPPED_RAW, published, with_quality=False).success
+    con = duckdb.connect(str(published))
+    last = last_dbt_state(con)
+    con.close()
+    assert last is not None and last.manifest is not None
+
+    # A copy of the project with one mart's SQL changed.
+    project = tmp_path / "changed" / "dbt_models"
+    shutil.copytree(DBT_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
+    sql = project / "models" / "marts" / f"{CHANGED_MODEL}.sql"
+    sql.write_text(sql.read_text() + "\n-- changed: a new version of this mart\n")
+
+    # The plan's two calls, on a copy named as dbt sees the build copy in a run.
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "manifest.json").write_text(last.manifest)
+    stepwise = tmp_path / "stepwise" / "build.duckdb"
+    stepwise.parent.mkdir()
+    shutil.copyfile(published, stepwise)
+    plan = plan_dbt_build(last, "changed", last.uncomparable_code, False)
+    runs = [
+        dbt_build(project, stepwise, tmp_path / f"call-{n}", "--state", str(state), *call)
+        for n, call in enumerate(plan.calls)
+    ]
+    changed = f"model.igot_warehouse.{CHANGED_MODEL}"
+    manifest = json.loads((tmp_path / "call-1" / "manifest.json").read_text())
+    rebuilt = {changed} | descendants(manifest, changed)
+    assert models_run(runs[1]) == rebuilt
+    assert not models_run(runs[0]) & rebuilt
+    assert len(models_run(runs[0])) + len(rebuilt) == sum(
+        node.startswith("model.") for node in manifest["nodes"]
+    )
+
+    # The same marts as a full build of the changed project.
+    whole = tmp_path / "whole" / "build.duckdb"
+    whole.parent.mkdir()
+    shutil.copyfile(published, whole)
+    dbt_build(project, whole, tmp_path / "full", "--full-refresh")
+    assert marts(stepwise) == marts(whole)
