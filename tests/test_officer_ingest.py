@@ -420,11 +420,35 @@ def test_officer_files_start_the_officer_load_and_stay_out_of_the_other_sources(
     assert classify(zipped, raw).source.name == "officer_users"
     assert classify(raw / "reference" / "officer_bands.csv", raw).source.name == "officer_bands"
     assert discover(raw) == {}
+
+
+@pytest.mark.unit
+def test_an_officer_file_outside_a_delivery_folder_is_held_back_and_the_rest_loads(tmp_path):
+    from dagster_project.ingest.discovery import survey
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
     misplaced = raw / "officers" / "bihar-march" / "reports.zip"
     misplaced.parent.mkdir()
     misplaced.write_bytes(zipped.read_bytes())
-    with pytest.raises(RawFileError, match="is not named <state>_<YYYY-MM-DD>"):
-        officer_deliveries(raw)
+    loose = raw / "officers" / "user-report.csv"
+    loose.write_bytes(b"Email,Full_Name\n")
+    deliveries = officer_deliveries(raw)
+    delivery = f"officers/{zipped.parent.name}"
+    assert [d.unit for d in deliveries] == [delivery, "reference/officer_bands.csv"]
+    assert deliveries[0].files == (zipped,)
+    held_back = {err.source_file: str(err) for err in survey(raw).refused}
+    assert held_back == {
+        "officers/bihar-march/reports.zip": (
+            "officers/bihar-march/reports.zip: its folder 'bihar-march' is not named "
+            "<state>_<YYYY-MM-DD>. Expected officers/<state>_<YYYY-MM-DD>/reports.zip or "
+            ".../user-report.csv"
+        ),
+        "officers/user-report.csv": (
+            "officers/user-report.csv: is not in a delivery folder. Expected "
+            "officers/<state>_<YYYY-MM-DD>/reports.zip or .../user-report.csv"
+        ),
+    }
 
 
 @pytest.mark.unit
