@@ -15,7 +15,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key=['state_slug', 'report_date'],
+        unique_key='state_slug, report_date',
         incremental_strategy='delete+insert',
         on_schema_change='fail'
     )

@@ -7,7 +7,7 @@
 {{
     config(
         materialized='incremental',
-        unique_key=['state', 'snapshot_date'],
+        unique_key='state, snapshot_date',
         incremental_strategy='delete+insert',
         on_schema_change='fail'
     )
