@@ -4,6 +4,7 @@ The fixture delivery (tests/fixtures/officers/) is hand-written with fake people
 made by the real `zip -P` command, as the MDO portal's ZipCrypto reports.zip is.
 """
 
+import csv
 import datetime as dt
 import shutil
 import stat
@@ -101,6 +102,44 @@ def test_the_secret_is_created_once_readable_by_its_owner_only(key_file):
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert officer_secret(key_file) == secret
     assert len(secret) == 32
+
+
+@pytest.mark.unit
+def test_an_officer_without_e_mail_has_one_key_in_both_reports(tmp_path, key_file):
+    """Barnaby has no e-mail: the user report keys him by Employee_Id; the enrolment report,
+    which has no Employee_Id, prints his phone in another form. Both rows get one key."""
+    raw = officer_raw(tmp_path)
+    enrolments = raw / DELIVERY / "user-enrollment-report.csv"
+    with enrolments.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        header, first = reader.fieldnames, next(reader)
+    added = {
+        **first,
+        "Full_Name": "Barnaby Thistlewick",
+        "Email": "",
+        "Phone_Number": "+91 98123-00003",
+        "Certificate_ID": "",
+    }
+    with enrolments.open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=header).writerow(added)
+    load(raw, tmp_path / "w.duckdb", key_file)
+    secret = officer_secret(key_file)
+    barnaby = officer_key("employee_id", "EMPQX-5503", secret)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        users = con.sql(
+            "select key_basis from raw.officer_users where officer_key = ?", params=[barnaby]
+        ).fetchall()
+        enrolled = con.sql(
+            "select key_basis, content_name from raw.officer_enrolments where officer_key = ?",
+            params=[barnaby],
+        ).fetchall()
+        by_phone = con.sql(
+            "select count(*) from raw.officer_enrolments where officer_key = ?",
+            params=[officer_key("phone", "9812300003", secret)],
+        ).fetchall()
+    assert users == [("employee_id",)]
+    assert enrolled == [("employee_id", first["Content_Name"])]
+    assert by_phone == [(0,)]
 
 
 @pytest.mark.unit
@@ -420,11 +459,35 @@ def test_officer_files_start_the_officer_load_and_stay_out_of_the_other_sources(
     assert classify(zipped, raw).source.name == "officer_users"
     assert classify(raw / "reference" / "officer_bands.csv", raw).source.name == "officer_bands"
     assert discover(raw) == {}
+
+
+@pytest.mark.unit
+def test_an_officer_file_outside_a_delivery_folder_is_held_back_and_the_rest_loads(tmp_path):
+    from dagster_project.ingest.discovery import survey
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
     misplaced = raw / "officers" / "bihar-march" / "reports.zip"
     misplaced.parent.mkdir()
     misplaced.write_bytes(zipped.read_bytes())
-    with pytest.raises(RawFileError, match="is not named <state>_<YYYY-MM-DD>"):
-        officer_deliveries(raw)
+    loose = raw / "officers" / "user-report.csv"
+    loose.write_bytes(b"Email,Full_Name\n")
+    deliveries = officer_deliveries(raw)
+    delivery = f"officers/{zipped.parent.name}"
+    assert [d.unit for d in deliveries] == [delivery, "reference/officer_bands.csv"]
+    assert deliveries[0].files == (zipped,)
+    held_back = {err.source_file: str(err) for err in survey(raw).refused}
+    assert held_back == {
+        "officers/bihar-march/reports.zip": (
+            "officers/bihar-march/reports.zip: its folder 'bihar-march' is not named "
+            "<state>_<YYYY-MM-DD>. Expected officers/<state>_<YYYY-MM-DD>/reports.zip or "
+            ".../user-report.csv"
+        ),
+        "officers/user-report.csv": (
+            "officers/user-report.csv: is not in a delivery folder. Expected "
+            "officers/<state>_<YYYY-MM-DD>/reports.zip or .../user-report.csv"
+        ),
+    }
 
 
 @pytest.mark.unit

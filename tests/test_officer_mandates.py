@@ -264,7 +264,40 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
         )
         insert_rows(con, "officer_enrolments", enrolments)
     build(warehouse, target)
-    return {"empty": empty, "delivered": delivered, "later": read_marts(warehouse)}
+    later = read_marts(warehouse)
+    stamps = delivery_stamps(warehouse)
+
+    result = run_dbt("build", "--full-refresh", warehouse=warehouse, target=target)
+    assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
+    return {
+        "empty": empty,
+        "delivered": delivered,
+        "later": later,
+        "later_stamps": stamps,
+        "rebuilt": read_marts(warehouse),
+    }
+
+
+def delivery_stamps(warehouse: Path) -> dict[dt.date, dt.datetime]:
+    """When each delivery's officers were last worked out (int_officers_scoped's batch_stamp)."""
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return dict(
+            con.sql(
+                "select report_date, max(batch_stamp) from intermediate.int_officers_scoped "
+                "group by all"
+            ).fetchall()
+        )
+
+
+def test_a_later_delivery_redoes_only_itself_and_a_full_rebuild_agrees(builds):
+    """The third build was incremental: it worked out the 2026-04-10 delivery alone, and gave
+    the marts that a full rebuild of the same tables gives."""
+    stamps = builds["later_stamps"]
+    assert sorted(stamps) == [MARCH, APRIL, dt.date(2026, 4, 10)]
+    assert stamps[MARCH] == stamps[APRIL] < stamps[dt.date(2026, 4, 10)]
+    rebuilt, later = builds["rebuilt"], builds["later"]
+    for mart in ("compliance", "officers", "uptake", "uptake_rows", "issues"):
+        assert rebuilt[mart] == later[mart], mart
 
 
 def test_no_officer_rows_build_empty_marts(builds):

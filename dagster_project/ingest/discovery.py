@@ -248,7 +248,12 @@ def officer_deliveries(raw_root: Path) -> list[OfficerDelivery]:
     for path in delivered_paths(raw_root):
         parts = path.relative_to(raw_root).parts
         if parts[0] == OFFICER_FOLDER:
-            delivery = _officer_delivery_of(path, raw_root)
+            try:
+                delivery = _officer_delivery_of(path, raw_root)
+            except RawFileError:
+                # Not in a delivery folder: the survey holds it back with its sentence (in
+                # raw.file_rejections), and every delivery beside it loads.
+                continue
             earlier = deliveries.get(delivery.unit)
             files = (*earlier.files, path) if earlier else (path,)
             deliveries[delivery.unit] = OfficerDelivery(

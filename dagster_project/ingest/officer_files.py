@@ -26,7 +26,7 @@ import pyarrow.csv as pa_csv
 
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import HeaderMap, map_header
-from dagster_project.ingest.pseudonyms import KeyCache, officer_keys
+from dagster_project.ingest.pseudonyms import KeyCache, officer_keys, phone_keys
 from dagster_project.ingest.readers import trim_trailing_blanks
 from dagster_project.ingest.sources import OFFICER_REPORTS, Source, normalise_header
 from dagster_project.ingest.typing_sql import sql_literal
@@ -299,6 +299,7 @@ def _stage_batch(
             if c.name in positions
         }
         staged["officer_key"], staged["key_basis"] = officer_keys(identifiers, secret, cache)
+        staged["phone_key"] = phone_keys(identifiers, secret, cache)
     for column in layout.source.stored_columns:
         staged[f"c_{column.name}"] = (
             rows.column(f"f{positions[column.name]}")
@@ -317,7 +318,7 @@ def _stage_batch(
         else "cast(null as json)"
     )
     stored = [f"c_{c.name}" for c in layout.source.stored_columns]
-    keys = ["officer_key", "key_basis"] if layout.source.identifying_columns else []
+    keys = ["officer_key", "key_basis", "phone_key"] if layout.source.identifying_columns else []
     con.register("officer_batch", batch)
     try:
         con.execute(
@@ -354,7 +355,11 @@ def staging_table(source: Source) -> str:
 
 def create_staging_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     """Text cells of one report's files, without personal columns, before typing."""
-    keys = ["officer_key varchar", "key_basis varchar"] if source.identifying_columns else []
+    keys = (
+        ["officer_key varchar", "key_basis varchar", "phone_key varchar"]
+        if source.identifying_columns
+        else []
+    )
     cells = [f"c_{c.name} varchar" for c in source.stored_columns]
     con.execute(
         f"create or replace temp table {staging_table(source)} ("

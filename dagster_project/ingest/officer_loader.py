@@ -28,7 +28,13 @@ from dagster_project.ingest.officer_files import (
     staging_table,
 )
 from dagster_project.ingest.pseudonyms import officer_secret
-from dagster_project.ingest.sources import OFFICER_BANDS, OFFICER_SOURCES, SQL_TYPES, Source
+from dagster_project.ingest.sources import (
+    OFFICER_BANDS,
+    OFFICER_SOURCES,
+    OFFICER_USERS,
+    SQL_TYPES,
+    Source,
+)
 from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
 from dagster_project.ingest.zip_members import Member, check_opens, csv_members
 
@@ -234,6 +240,7 @@ def _load_unit(
             continue
         first_of[staged_file.sha256] = member.load_name
         staged.append(staged_file)
+    _key_by_user_report_phone(con)
     for source in {s.source for s in staged}:
         counts = _route(con, source, delivery.file_values, loaded_at)
         for staged_file in (s for s in staged if s.source is source):
@@ -250,6 +257,34 @@ def _load_unit(
             outcome.loads.append(load)
             _log(con, source, load, loaded_at, run_id)
         con.execute(f"delete from {staging_table(source)}")
+
+
+def _key_by_user_report_phone(con: duckdb.DuckDBPyConnection) -> None:
+    """One officer, one key. An officer without an e-mail is keyed by Employee_Id in the user
+    report, but by phone in the enrolment and CBP reports, which have no Employee_Id: within the
+    delivery being loaded, a row keyed by phone takes the key of the user report's officer with
+    the same phone (normalised to its last ten digits), when exactly one officer has it."""
+    users = staging_table(OFFICER_USERS)
+    for source in OFFICER_SOURCES:
+        if source is OFFICER_USERS or not source.identifying_columns:
+            continue
+        con.execute(
+            f"""
+            update {staging_table(source)} as report
+            set officer_key = users.officer_key, key_basis = users.key_basis
+            from (
+                select
+                    phone_key,
+                    any_value(officer_key) as officer_key,
+                    any_value(key_basis) as key_basis
+                from {users}
+                where phone_key is not null and key_basis <> 'phone'
+                group by phone_key
+                having count(distinct officer_key) = 1
+            ) as users
+            where report.key_basis = 'phone' and report.phone_key = users.phone_key
+            """
+        )
 
 
 def _route(

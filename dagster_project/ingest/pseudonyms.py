@@ -83,6 +83,21 @@ def officer_keys(
     return key, basis
 
 
+def phone_keys(
+    columns: dict[str, pa.ChunkedArray | None], secret: bytes, cache: KeyCache | None = None
+) -> pa.ChunkedArray | pa.Array:
+    """The key of each row's phone, whatever its officer_key is based on: an officer without an
+    e-mail is keyed by Employee_Id in the user report but by phone in the enrolment report,
+    which has no Employee_Id, and this is what joins the two within a delivery."""
+    rows = len(next(iter(columns.values()))) if columns else 0
+    phones = normalised_identifiers(columns).get("phone")
+    if phones is None:
+        return pa.nulls(rows, pa.string())
+    return pc.if_else(
+        pc.is_valid(phones), _hashed(phones, "phone", secret, cache), pa.scalar(None, pa.string())
+    )
+
+
 def officer_key(basis: str, identifier: str, secret: bytes) -> str:
     """The key of one normalised identifier."""
     return hmac.new(secret, f"{basis}:{identifier}".encode(), hashlib.sha256).hexdigest()

@@ -4,19 +4,39 @@
 -- (ignoring case, repeated and surrounding spaces, Unicode form); other content is not here.
 -- completed_on is the earliest dated completion; a completion with no date is kept as
 -- has_undated_completion, never as a date.
-{{ config(materialized='table') }}
+-- Incremental per delivery (state_slug, report_date): a run redoes the deliveries that
+-- int_officers_scoped redid in it.
+{{
+    config(
+        materialized='incremental',
+        unique_key='state_slug, report_date',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ clear_officer_deliveries_redone() }}"
+    )
+}}
+
+{%- set in_deliveries_redone_now -%}
+    {%- if is_incremental() %}{{ in_officer_deliveries_now() }}{% endif -%}
+{%- endset %}
 
 with
 
 enrolments as (
 
     select * from {{ ref('stg_officer_enrolments') }}
+    {% if is_incremental() %}
+        where {{ in_deliveries_redone_now }}
+    {% endif %}
 
 ),
 
 officers as (
 
     select * from {{ ref('int_officers_scoped') }}
+    {% if is_incremental() %}
+        where {{ in_deliveries_redone_now }}
+    {% endif %}
 
 ),
 
@@ -28,6 +48,7 @@ courses as (
 
 select
     officers.state,
+    officers.state_slug,
     enrolments.report_date,
     enrolments.officer_key,
     courses.domain,
@@ -39,7 +60,8 @@ select
     bool_or(enrolments.status = 'completed') as is_completed,
     min(enrolments.completed_on) filter (where enrolments.status = 'completed') as completed_on,
     bool_or(enrolments.status = 'completed' and enrolments.completed_on is null)
-        as has_undated_completion
+        as has_undated_completion,
+    {{ batch_stamp() }} as batch_stamp
 from enrolments
 inner join officers
     on

@@ -9,13 +9,30 @@
 -- status, one per officer: compliant; else completed_late when the late completions would have
 -- met the rule; else in_progress when some course of the mandate was started (in progress or
 -- completed); else not_started.
-{{ config(materialized='table') }}
+-- Incremental per delivery (state_slug, report_date): a run redoes the deliveries that
+-- int_officers_scoped redid in it (all of them when the mandates, courses or bands changed).
+{{
+    config(
+        materialized='incremental',
+        unique_key='state_slug, report_date',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ clear_officer_deliveries_redone() }}"
+    )
+}}
+
+{%- set in_deliveries_redone_now -%}
+    {%- if is_incremental() %}{{ in_officer_deliveries_now() }}{% endif -%}
+{%- endset %}
 
 with
 
 officers as (
 
     select * from {{ ref('int_officers_scoped') }}
+    {% if is_incremental() %}
+        where {{ in_deliveries_redone_now }}
+    {% endif %}
 
 ),
 
@@ -34,6 +51,9 @@ state_names as (
 officer_courses as (
 
     select * from {{ ref('int_officer_courses_deduplicated') }}
+    {% if is_incremental() %}
+        where {{ in_deliveries_redone_now }}
+    {% endif %}
 
 ),
 
@@ -276,4 +296,7 @@ classified as (
 
 )
 
-select * from classified
+select
+    *,
+    {{ batch_stamp() }} as batch_stamp
+from classified

@@ -7,19 +7,171 @@
 -- else the name without its state suffix. A blank Department takes the department of the
 -- officer's MDO in the state's MDO report; an MDO without either keeps a null department
 -- (reported in data_quality_issues, counted as '(no department)' in the marts).
-{{ config(materialized='table') }}
+-- Incremental per delivery (state_slug, report_date): a run redoes the deliveries whose inputs
+-- changed since the last build: the delivery's rows (loaded again), the MDO snapshot it reads
+-- (a new or reloaded one), or, for every delivery, a seed or reference file the officer
+-- models read (officer_inputs_version). It stamps them with batch_stamp: the officer models
+-- after it redo the deliveries stamped by this run.
+{{
+    config(
+        materialized='incremental',
+        unique_key='state_slug, report_date',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
 
 with
 
-users as (
+all_users as (
 
     select * from {{ ref('stg_officer_users') }}
 
 ),
 
-enrolments as (
+all_enrolments as (
 
     select * from {{ ref('stg_officer_enrolments') }}
+
+),
+
+-- What every delivery's officers depend on beyond the delivery and its MDO snapshot: the
+-- mapping seeds here, and the courses, mandates and bands the models after this one read.
+officer_inputs as (
+
+    select
+        md5(concat_ws(
+            '|',
+            {{ seed_fingerprint([
+                'int_state_names_keyed',
+                'department_aliases',
+                'experience_bands',
+                'int_recommended_courses_keyed',
+                'stg_mandates',
+            ]) }},
+            (
+                select count(*) || '|' || coalesce(cast(max(loaded_at) as varchar), '')
+                from {{ ref('stg_officer_bands') }}
+            )
+        )) as officer_inputs_version
+
+),
+
+delivery_loads as (
+
+    select
+        state_slug,
+        report_date,
+        max(loaded_at) as delivery_loaded_at
+    from (
+        select
+            state_slug,
+            report_date,
+            loaded_at
+        from all_users
+        union all
+        select
+            state_slug,
+            report_date,
+            loaded_at
+        from all_enrolments
+    ) as delivery_rows
+    group by all
+
+),
+
+mdo_snapshot_loads as (
+
+    select
+        state,
+        snapshot_date,
+        max(loaded_at) as snapshot_loaded_at
+    from {{ ref('int_mdos_normalised') }}
+    group by all
+
+),
+
+-- Each delivery with the MDO snapshot it reads (the state's latest on or before the report
+-- date, else its earliest, as mdo_snapshot_for_date below) and when that snapshot was loaded.
+delivery_snapshots as (
+
+    select
+        delivery_loads.state_slug,
+        delivery_loads.report_date,
+        delivery_loads.delivery_loaded_at,
+        coalesce(state_names.state, {{
+            title_case("regexp_replace(delivery_loads.state_slug, '[_-]+', ' ', 'g')")
+        }}) as state
+    from delivery_loads
+    left join {{ ref('int_state_names_keyed') }} as state_names
+        on {{ name_key('delivery_loads.state_slug') }} = state_names.state_key
+
+),
+
+delivery_inputs as (
+
+    select
+        delivery_snapshots.state_slug,
+        delivery_snapshots.report_date,
+        md5(concat_ws(
+            '|',
+            cast(any_value(delivery_snapshots.delivery_loaded_at) as varchar),
+            cast(arg_max(
+                mdo_snapshot_loads.snapshot_date || ' ' || mdo_snapshot_loads.snapshot_loaded_at,
+                mdo_snapshot_loads.snapshot_date
+            ) filter (
+                where mdo_snapshot_loads.snapshot_date <= delivery_snapshots.report_date
+            ) as varchar),
+            cast(arg_min(
+                mdo_snapshot_loads.snapshot_date || ' ' || mdo_snapshot_loads.snapshot_loaded_at,
+                mdo_snapshot_loads.snapshot_date
+            ) as varchar),
+            any_value(officer_inputs.officer_inputs_version)
+        )) as delivery_version
+    from delivery_snapshots
+    cross join officer_inputs
+    left join mdo_snapshot_loads
+        on delivery_snapshots.state = mdo_snapshot_loads.state
+    group by delivery_snapshots.state_slug, delivery_snapshots.report_date
+
+),
+
+deliveries_to_redo as (
+
+    select delivery_inputs.*
+    from delivery_inputs
+    {% if is_incremental() %}
+        where not exists (
+            select 1
+            from {{ this }} as this
+            where
+                this.state_slug = delivery_inputs.state_slug
+                and this.report_date = delivery_inputs.report_date
+                and this.delivery_version = delivery_inputs.delivery_version
+        )
+    {% endif %}
+
+),
+
+users as (
+
+    select all_users.*
+    from all_users
+    semi join deliveries_to_redo
+        on
+            all_users.state_slug = deliveries_to_redo.state_slug
+            and all_users.report_date = deliveries_to_redo.report_date
+
+),
+
+enrolments as (
+
+    select all_enrolments.*
+    from all_enrolments
+    semi join deliveries_to_redo
+        on
+            all_enrolments.state_slug = deliveries_to_redo.state_slug
+            and all_enrolments.report_date = deliveries_to_redo.report_date
 
 ),
 
@@ -193,8 +345,14 @@ select
     mdo_snapshot_for_date.mdo_snapshot_date,
     with_keys.denominator_source,
     with_keys.source_file,
-    with_keys.source_row
+    with_keys.source_row,
+    deliveries_to_redo.delivery_version,
+    {{ batch_stamp() }} as batch_stamp
 from with_keys
+inner join deliveries_to_redo
+    on
+        with_keys.state_slug = deliveries_to_redo.state_slug
+        and with_keys.report_date = deliveries_to_redo.report_date
 left join department_aliases
     on
         with_keys.state = department_aliases.state

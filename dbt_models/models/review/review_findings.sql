@@ -1,7 +1,22 @@
 -- Every finding of every review rule, per snapshot, with its stable id: a hash of the state,
 -- the issue type and the rule's key (names keyed without their state suffix, so the id stays
 -- the same from month to month), numbered when one snapshot has the same key twice.
-{%- set rules = [
+-- Incremental by review_scope: a finding of an MDO snapshot belongs to its snapshot
+-- ('snapshot|<state>|<date>'), redone when review_snapshot_names reviews that snapshot; the
+-- findings with no snapshot of their own (a duplicate file, a quarantined row of a file with no
+-- state) belong to 'files', redone on every run (they read small tables). The pre-hook empties
+-- the scopes being redone, so a snapshot that no longer has any finding loses its old ones.
+{{
+    config(
+        materialized='incremental',
+        unique_key='review_scope',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ review_findings_clear_scopes_redone() }}"
+    )
+}}
+
+{%- set snapshot_rules = [
     'review_orphan',
     'review_district_placement',
     'review_merged_cell',
@@ -10,12 +25,33 @@
     'review_suspect_parent',
     'review_impossible_figures',
     'review_totals_mismatch',
+] %}
+{%- set file_rules = [
     'review_unparsed_row',
     'review_duplicate_file',
 ] %}
+{%- set rules = snapshot_rules + file_rules %}
+{%- set in_snapshots_reviewed_now -%}
+    {%- if is_incremental() %}{{ in_review_snapshots_now() }}{% endif -%}
+{%- endset %}
+
+-- depends_on: {{ ref('review_snapshot_names') }}
+
 with
 
-{% for rule in rules -%}
+{% for rule in snapshot_rules -%}
+    {{ rule }} as (
+
+        select * from {{ ref(rule) }}
+        {% if is_incremental() %}
+            where {{ in_snapshots_reviewed_now }}
+        {% endif %}
+
+    ),
+
+{% endfor -%}
+
+{% for rule in file_rules -%}
     {{ rule }} as (
 
         select * from {{ ref(rule) }}
@@ -45,6 +81,19 @@ unioned as (
 
 ),
 
+scoped as (
+
+    select
+        *,
+        case
+            when state is null or snapshot_date is null or issue_type = 'duplicate_file'
+                then 'files'
+            else 'snapshot|' || state || '|' || cast(snapshot_date as varchar)
+        end as review_scope
+    from unioned
+
+),
+
 numbered as (
 
     select
@@ -53,7 +102,12 @@ numbered as (
             partition by state, snapshot_date, issue_type, finding_key
             order by source_file, source_row, department, mdo_name
         ) as occurrence
-    from unioned
+    from scoped
+    {% if is_incremental() %}
+        where
+            review_scope = 'files'
+            or {{ in_snapshots_reviewed_now }}
+    {% endif %}
 
 )
 
@@ -71,5 +125,7 @@ select
     mdo_name,
     canonical_department,
     evidence,
-    suggested_fix
+    suggested_fix,
+    review_scope,
+    {{ batch_stamp() }} as batch_stamp
 from numbered

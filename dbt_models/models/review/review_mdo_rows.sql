@@ -33,6 +33,7 @@ quarantined_cells as (
         source_file,
         source_row,
         raw_cells,
+        loaded_at,
         {{ review_state_slug_from_file('source_file') }} as state_slug,
         {{ review_date_from_file('source_file') }} as snapshot_date,
         nullif(trim(json_extract_string(raw_cells, '$[0]')), '') as department_as_reported,
@@ -88,7 +89,8 @@ quarantined_normalised as (
         cast(null as bigint) as courses_attempted,
         cast(null as bigint) as courses_passed,
         cast(null as double) as pct_course_passed_printed,
-        cast(quarantined_with_state.raw_cells as varchar) as raw_cells
+        cast(quarantined_with_state.raw_cells as varchar) as raw_cells,
+        quarantined_with_state.loaded_at
     from quarantined_with_state
     left join department_aliases
         on
@@ -119,7 +121,8 @@ loaded as (
         courses_attempted,
         courses_passed,
         pct_course_passed_printed,
-        cast(null as varchar) as raw_cells
+        cast(null as varchar) as raw_cells,
+        loaded_at
     from loaded_rows
 
 )

@@ -1,16 +1,32 @@
 -- Every MDO row of every snapshot with both of its names classified (review_snapshot_names):
--- the department cell's and the MDO cell's.
+-- the department cell's and the MDO cell's. A table, as four rules read it; incremental per
+-- snapshot: a run redoes the snapshots review_snapshot_names reviewed in it.
+{{
+    config(
+        materialized='incremental',
+        unique_key='state, snapshot_date',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail'
+    )
+}}
+
 with
 
 mdo_rows as (
 
     select * from {{ ref('review_mdo_rows') }}
+    {% if is_incremental() %}
+        where {{ in_review_snapshots_now() }}
+    {% endif %}
 
 ),
 
 names as (
 
     select * from {{ ref('review_snapshot_names') }}
+    {% if is_incremental() %}
+        where {{ in_review_snapshots_now() }}
+    {% endif %}
 
 )
 
@@ -31,7 +47,8 @@ select
     mdo_names.domains as mdo_domains,
     mdo_names.domain_evidence as mdo_domain_evidence,
     mdo_names.similarity_text as mdo_similarity_text,
-    mdo_names.similarity_words as mdo_similarity_words
+    mdo_names.similarity_words as mdo_similarity_words,
+    {{ batch_stamp() }} as batch_stamp
 from mdo_rows
 left join names as department_names
     on
