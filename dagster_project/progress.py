@@ -129,6 +129,10 @@ class ProgressDisplay:
 
     def dbt_node_done(self, done: int, total: int) -> None:
         with self._lock:
+            # On several threads dbt numbers a node when it starts, so node 538 can finish after
+            # node 539: the display keeps the highest of the call (a second call has its own total).
+            if total == self.progress.dbt_total:
+                done = max(done, self.progress.dbt_done)
             self.progress.dbt_done, self.progress.dbt_total = done, total
             if self.live:
                 self._redraw()

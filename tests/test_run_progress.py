@@ -145,3 +145,16 @@ def test_old_run_logs_are_pruned_to_the_newest(tmp_path):
     assert len(kept) == LOGS_KEPT
     assert kept[0] == "run-20261106T000000Z.log"
     assert (tmp_path / "notes.txt").exists()
+
+
+def test_nodes_finishing_out_of_order_never_move_the_count_back():
+    out = io.StringIO()
+    display = ProgressDisplay(out, total_steps=3, live=False)
+    display.start()
+    display.enter_stage("dbt")
+    for done in (1, 3, 2, 5, 4):  # two threads: node 4 started before node 5 and ended after
+        display.dbt_node_done(done, 5)
+    assert display.progress.dbt_done == 5
+    display.dbt_node_done(1, 2)  # a second dbt call counts anew
+    assert (display.progress.dbt_done, display.progress.dbt_total) == (1, 2)
+    display.finish()
