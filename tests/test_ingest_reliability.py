@@ -328,5 +328,16 @@ def test_a_subtotal_beside_the_grand_total_publishes_and_is_flagged(raw_copy, tm
         mismatches = con.sql(
             "select count(*) from marts.org_mapping_issues where issue_type = 'totals_mismatch'"
         ).fetchall()
+        # The dashboard sets the report's own total beside the loaded rows: the grand total (the
+        # last total row), with the count of total rows printed, never the subtotal's 10.
+        reconciled = con.sql(
+            "select printed_total, total_rows_printed from marts.mdo_report_reconciliation "
+            "where measure = 'onboarded'"
+        ).fetchall()
+        grand_total = con.sql(
+            "select onboarded from raw.mdo_report_totals where as_of_date = '2026-02-25' "
+            "order by source_row desc limit 1"
+        ).fetchall()[0][0]
     assert totals == [(2,)]
     assert mismatches[0][0] > 0
+    assert reconciled == [(grand_total, 2)] and grand_total != 10

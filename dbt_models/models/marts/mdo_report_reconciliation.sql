@@ -39,6 +39,8 @@ quarantined_rows as (
 
 ),
 
+-- A report may print a subtotal beside its grand total (the review flags each as a
+-- totals_mismatch); the report's own total is the last total row, where a grand total stands.
 totals as (
 
     select
@@ -46,10 +48,14 @@ totals as (
         coalesce(
             state_names.state,
             upper(regexp_replace(printed_totals.state_slug, '[_-]+', ' ', 'g'))
-        ) as state
+        ) as state,
+        count(*) over (partition by printed_totals.source_file) as total_rows_printed
     from printed_totals
     left join state_names
         on {{ name_key('printed_totals.state_slug') }} = state_names.state_key
+    qualify row_number() over (
+        partition by printed_totals.source_file order by printed_totals.source_row desc
+    ) = 1
 
 ),
 
@@ -91,6 +97,7 @@ compared as (
             totals.source_file,
             '{{ column }}' as measure,
             cast(totals.{{ column }} as double) as printed_total,
+            cast(totals.total_rows_printed as integer) as total_rows_printed,
             cast(coalesce(loaded_sums.{{ column }}, 0) as double) as loaded_sum,
             cast(coalesce(loaded_sums.row_count, 0) as integer) as loaded_rows,
             cast(coalesce(quarantined_sums.{{ column }}, 0) as double) as quarantined_sum,
@@ -111,6 +118,7 @@ select
     source_file,
     measure,
     printed_total,
+    total_rows_printed,
     loaded_sum,
     loaded_rows,
     quarantined_sum,
