@@ -267,8 +267,9 @@ def run_floor(raw: Path, out_dir: Path, log_path: Path, timeout: float) -> dict:
     return result
 
 
-def run_sensor_tick(raw: Path, log_path: Path, timeout: float) -> dict:
+def run_sensor_tick(raw: Path, warehouse: Path, log_path: Path, timeout: float) -> dict:
     command = [PYTHON, "-m", "bench.sensor_tick", "--raw", str(raw)]
+    command += ["--warehouse", str(warehouse)]
     measured = run_measured(
         command, env=base_env(), cwd=REPO_ROOT, log_path=log_path, timeout=timeout
     )
@@ -463,7 +464,7 @@ class SizeRun:
 
     def sensor_tick(self) -> None:
         self.result.sensor_tick = run_sensor_tick(
-            self.raw, self.logs / "sensor_tick.log", self.timeout
+            self.raw, self.deployment.warehouse, self.logs / "sensor_tick.log", self.timeout
         )
 
     def dashboard(self) -> None:

@@ -1,4 +1,4 @@
-"""One sensor-style tick with nothing new: `python -m bench.sensor_tick --raw RAW`.
+"""One sensor-style tick with nothing new: `python -m bench.sensor_tick --raw RAW [--warehouse W]`.
 
 Evaluates `raw_files_sensor` twice, as Dagster's daemon would: a first tick with no cursor
 (every file is new, so it hashes them all and asks for a run) and then a tick with the cursor
@@ -13,17 +13,22 @@ import time
 from pathlib import Path
 
 
-def ticks(raw_dir: Path) -> dict:
+def ticks(raw_dir: Path, warehouse: Path | None = None) -> dict:
+    """Both ticks over `raw_dir`; the sensor also reads what the run that published
+    `warehouse` (IGOT_WAREHOUSE when not given) held back."""
     import dagster as dg
 
     from dagster_project.definitions import defs
-    from dagster_project.resources import RawFiles
+    from dagster_project.resources import RawFiles, Warehouse
     from dagster_project.sensors import raw_files_sensor
 
     def tick(cursor: str | None) -> tuple[dg.SensorResult, float]:
         context = dg.build_sensor_context(
             cursor=cursor,
-            resources={"raw_files": RawFiles(root=str(raw_dir))},
+            resources={
+                "raw_files": RawFiles(root=str(raw_dir)),
+                "warehouse": Warehouse(path=str(warehouse) if warehouse else ""),
+            },
             definitions=defs,
         )
         start = time.perf_counter()
@@ -45,8 +50,9 @@ def ticks(raw_dir: Path) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--raw", type=Path, required=True)
+    parser.add_argument("--warehouse", type=Path, help="the warehouse the sensor reads")
     args = parser.parse_args(argv)
-    print(json.dumps(ticks(args.raw.resolve())))
+    print(json.dumps(ticks(args.raw.resolve(), args.warehouse)))
     return 0
 
 

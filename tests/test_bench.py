@@ -232,3 +232,15 @@ def test_floor_reads_the_same_content_under_a_second_name_once(tmp_path):
     finally:
         con.close()
     assert duplicates == [("mdo/bihar_2026-03-31.csv",)]
+
+
+@pytest.mark.pipeline
+def test_the_sensor_tick_runs_on_the_shipped_files_with_their_warehouse(shipped_warehouse):
+    """The bench's tick evaluates the real sensor with the resources it needs: the first tick
+    asks for a run for the delivered files, the unchanged second asks for none."""
+    from bench.sensor_tick import ticks
+
+    measured = ticks(SHIPPED_RAW, shipped_warehouse)
+    assert measured["files"] > 0
+    assert measured["first_tick_run_requests"] == 1
+    assert measured["no_change_tick_run_requests"] == 0
