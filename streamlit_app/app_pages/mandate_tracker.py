@@ -57,7 +57,10 @@ state = state_column.selectbox(
 )
 dates = sorted(reports.loc[reports["state"] == state, "report_date"], reverse=True)
 report_date = date_column.selectbox(
-    t("Report date"), dates, format_func=long_date, key="tracker_date"
+    t("Report date"),
+    dates,
+    format_func=components.labels_from({date: long_date(date) for date in dates}),
+    key="tracker_date",
 )
 mandates = warehouse.query(
     "select mandate_id, any_value(due_date) as due_date, sum(officers) as officers "
@@ -68,10 +71,11 @@ mandates = warehouse.query(
 mandate = mandate_column.selectbox(
     t("Mandate"),
     mandates["mandate_id"].tolist(),
-    format_func=lambda m: t(
-        "{mandate} (due {due})",
-        mandate=m,
-        due=short_date(mandates.loc[mandates["mandate_id"] == m, "due_date"].iloc[0]),
+    format_func=components.labels_from(
+        {
+            m: t("{mandate} (due {due})", mandate=m, due=short_date(due))
+            for m, due in zip(mandates["mandate_id"], mandates["due_date"], strict=True)
+        }
     ),
     key="tracker_mandate",
 )
