@@ -39,8 +39,8 @@ def duckdb_memory_limit() -> str:
 
 
 def gx_chunk_rows() -> int:
-    """How many rows of a per-file table Great Expectations validates at once
-    (IGOT_GX_CHUNK_ROWS, default 200,000); whole files are never split."""
+    """About how many rows of a per-file table Great Expectations validates at once
+    (IGOT_GX_CHUNK_ROWS, default 200,000); a file larger than that is split into hash slices."""
     return int(os.environ.get("IGOT_GX_CHUNK_ROWS") or DEFAULT_GX_CHUNK_ROWS)
 
 

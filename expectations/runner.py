@@ -51,6 +51,8 @@ SEVERITIES = (FailureSeverity.CRITICAL.value, FailureSeverity.WARNING.value)
 SAMPLE_SIZE = 5
 DOCS_SITE = "warehouse"
 DOCS_RESULTS = ".validation_results"  # inside the docs folder; the site is rendered from it
+# Rules about a table's columns, not its rows: checked once, on the chunk that reads them all.
+SHAPE_EXPECTATIONS = frozenset({"expect_table_columns_to_match_set"})
 
 
 class DataDocsError(RuntimeError):
@@ -62,6 +64,30 @@ class SuiteFileError(ValueError):
 
     def __init__(self, path: Path, problem: str):
         super().__init__(f"{path.name}: {problem}")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Some rows of a per-file table, validated together: those of some files, or one of
+    `parts` hash slices of them."""
+
+    files: tuple[str, ...]
+    part: int = 0
+    parts: int = 1
+
+    def condition(self, suite: "Suite") -> str:
+        """The SQL condition selecting the chunk's rows of the suite's table."""
+        if not self.files:
+            return "false"
+        listed = ", ".join(sql_string(name) for name in self.files)
+        condition = f"{suite.file_column} in ({listed})"
+        if self.parts > 1:
+            condition += f" and hash({suite.chunk_split}) % {self.parts} = {self.part}"
+        return condition
+
+
+def sql_string(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
 
 @dataclass(frozen=True)
@@ -81,25 +107,56 @@ class Suite:
     # The delivered file a row came from, as raw.file_loads names it. A CSV read out of a ZIP
     # is named by the ZIP and the member (officer reports): an expression over both columns.
     file_column: str = "source_file"
+    # Rows a rule spanning rows must see together: by default a file's rows; an officer suite
+    # groups by report (state and date), so an officer listed in two MDOs' files is seen twice.
+    chunk_group: str | None = None
+    # A group too large for one chunk is split by the hash of this expression: rows sharing it
+    # (an officer's rows, a row's lineage) stay in one chunk.
+    chunk_split: str = "source_row"
 
-    def query(self, source_files: list[str] | None = None) -> str:
-        """The table with its derived columns, optionally only the rows of some files.
+    def query(self, chunk: "Chunk | None" = None, columns: Iterable[str] | None = None) -> str:
+        """The table with its derived columns, optionally only some rows and some columns.
 
         Derived columns are computed over the whole table first, so rules that span rows see
         every row even when only some are validated.
         """
         derived = "".join(f",\n    {sql} as {name}" for name, sql in self.derived_columns.items())
         query = f"select *{derived}\nfrom {self.table}"
-        if source_files is None:
+        if chunk is None and columns is None:
             return query
-        listed = ", ".join("'" + name.replace("'", "''") + "'" for name in source_files)
-        condition = f"{self.file_column} in ({listed})" if source_files else "false"
-        return f"select * from ({query}) as whole_table where {condition}"
+        selected = "*" if columns is None else ", ".join(columns)
+        condition = "true" if chunk is None else chunk.condition(self)
+        return f"select {selected} from ({query}) as whole_table where {condition}"
 
     @property
     def is_per_file(self) -> bool:
         """Each row belongs to one delivered file, and every rule holds within a file."""
         return "source_file" in self.row_id_columns
+
+    @property
+    def shape_expectations(self) -> tuple[dict, ...]:
+        """The rules about the table's columns rather than its rows."""
+        return tuple(e for e in self.expectations if e["type"] in SHAPE_EXPECTATIONS)
+
+    @property
+    def row_columns(self) -> tuple[str, ...]:
+        """The columns the row rules read, and those that name a failing row."""
+        named: dict[str, None] = {}
+        for expectation in self.expectations:
+            if expectation["type"] in SHAPE_EXPECTATIONS:
+                continue
+            for key, value in expectation["kwargs"].items():
+                if key in ("column", "column_A", "column_B"):
+                    named[value] = None
+                elif key == "column_list":
+                    named.update(dict.fromkeys(value))
+        named.update(dict.fromkeys(self.row_id_columns))
+        return tuple(named)
+
+    def without_shape(self) -> "Suite":
+        """The suite's row rules only: for the chunks after the first, which read fewer columns."""
+        rows_only = tuple(e for e in self.expectations if e["type"] not in SHAPE_EXPECTATIONS)
+        return replace(self, expectations=rows_only)
 
     def to_gx(self) -> gx.ExpectationSuite:
         """A new GX suite object for one context.
@@ -169,6 +226,8 @@ def load_suite(path: Path) -> Suite:
         row_id_columns=tuple(meta.get("row_id_columns", [])),
         path=path,
         file_column=meta.get("file_column", "source_file"),
+        chunk_group=meta.get("chunk_group"),
+        chunk_split=meta.get("chunk_split", "source_row"),
     )
     # GX drops an expectation it cannot build with only a log line; building each one here
     # turns a typo in a type name or a keyword argument into an error naming the file.
@@ -268,10 +327,13 @@ class SuiteOutcome:
 
 
 def read_table(
-    con: duckdb.DuckDBPyConnection, suite: Suite, source_files: list[str] | None = None
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    chunk: Chunk | None = None,
+    columns: Iterable[str] | None = None,
 ) -> pd.DataFrame:
-    """The suite's table (or the rows of some files), with its derived columns, as a DataFrame."""
-    frame = con.sql(suite.query(source_files)).df()
+    """The suite's table (or a chunk of it), with its derived columns, as a DataFrame."""
+    frame = con.sql(suite.query(chunk, columns)).df()
     for column in frame.columns:
         # GX compares a datetime column with bounds written as strings ("2020-01-01") only
         # when the column is in nanoseconds; DuckDB hands dates over in microseconds.
@@ -317,9 +379,11 @@ def validate_table(frame: pd.DataFrame, suite: Suite, run_name: str | None = Non
     )
 
 
-# A per-file table is validated in chunks of whole files of about this many rows
-# (IGOT_GX_CHUNK_ROWS, settings.gx_chunk_rows), so memory stays bounded however many months the
-# warehouse holds.
+# A per-file table is validated in chunks of about this many rows (IGOT_GX_CHUNK_ROWS,
+# settings.gx_chunk_rows), so memory stays bounded however many months the warehouse holds and
+# however large one delivered file is. Only the first chunk reads every column (for the rules
+# about the table's columns); the others read the columns the row rules name: a chunk of the
+# officers' enrolment report is then 14 of its 40 columns.
 
 
 def validate_suite(
@@ -330,16 +394,22 @@ def validate_suite(
 ) -> SuiteOutcome:
     """Read the suite's table from the warehouse and validate it.
 
-    A per-file table (its rows identified by source_file) is validated in chunks of whole
-    files; with `only_files`, only those files' rows are (the files a run loaded: older rows
-    were validated by the run that loaded them). A table that cannot be read (missing, or a
+    A per-file table (its rows identified by source_file) is validated in chunks (`Chunk`);
+    with `only_files`, only the rows of those files' groups are (the files a run loaded: older
+    rows were validated by the run that loaded them). A table that cannot be read (missing, or a
     derived column that no longer computes) is a critical failure: nothing of it could be checked.
     """
     try:
-        chunks = _file_chunks(con, suite, only_files) if suite.is_per_file else [None]
-        outcomes = [
-            validate_table(read_table(con, suite, chunk), suite, run_name) for chunk in chunks
-        ]
+        chunks = file_chunks(con, suite, only_files) if suite.is_per_file else [None]
+        outcomes = [validate_table(read_table(con, suite, chunks[0]), suite, run_name)]
+        if len(chunks) > 1:
+            present = set(con.sql(suite.query()).limit(0).columns)
+            columns = [c for c in suite.row_columns if c in present]
+            rows_only = suite.without_shape()
+            outcomes += [
+                validate_table(read_table(con, suite, chunk, columns), rows_only, run_name)
+                for chunk in chunks[1:]
+            ]
     except duckdb.Error as err:
         unreadable = FailedExpectation(
             expectation="table_is_readable",
@@ -352,25 +422,43 @@ def validate_suite(
     return _combined(suite, outcomes)
 
 
-def _file_chunks(
+def file_chunks(
     con: duckdb.DuckDBPyConnection, suite: Suite, only_files: list[str] | None
-) -> list[list[str]]:
-    """The table's files, grouped into chunks of about `settings.gx_chunk_rows()` rows."""
+) -> list[Chunk]:
+    """The table's rows in chunks of about `settings.gx_chunk_rows()` rows.
+
+    Whole groups (files, or the suite's `chunk_group`) are packed into chunks in name order; a
+    group larger than a chunk is split into as many hash slices of `chunk_split` as it needs.
+    With `only_files`, only the groups holding one of those files.
+    """
+    group = suite.chunk_group or suite.file_column
     counts = con.execute(
-        f"select {suite.file_column}, count(*) from {suite.table} group by all order by 1"
+        f"select {group} as chunk_group, {suite.file_column} as file, count(*) "
+        f"from {suite.table} group by all order by 1, 2"
     ).fetchall()
-    wanted = None if only_files is None else set(only_files)
+    groups: dict[str, dict[str, int]] = {}
+    for name, file, count in counts:
+        groups.setdefault(str(name), {})[file] = count
+    if only_files is not None:
+        wanted = set(only_files)
+        groups = {name: files for name, files in groups.items() if wanted & files.keys()}
     chunk_rows = settings.gx_chunk_rows()
-    chunks: list[list[str]] = [[]]
+    chunks: list[Chunk] = []
+    packed: list[str] = []
     rows = 0
-    for source_file, count in counts:
-        if wanted is not None and source_file not in wanted:
+    for files in groups.values():
+        size = sum(files.values())
+        if size > chunk_rows:
+            parts = -(-size // chunk_rows)
+            chunks += [Chunk(tuple(files), part, parts) for part in range(parts)]
             continue
-        if chunks[-1] and rows + count > chunk_rows:
-            chunks.append([])
-            rows = 0
-        chunks[-1].append(source_file)
-        rows += count
+        if packed and rows + size > chunk_rows:
+            chunks.append(Chunk(tuple(packed)))
+            packed, rows = [], 0
+        packed += files
+        rows += size
+    if packed or not chunks:
+        chunks.append(Chunk(tuple(packed)))
     return chunks
 
 
@@ -391,11 +479,12 @@ def _combined(suite: Suite, outcomes: list[SuiteOutcome]) -> SuiteOutcome:
                 unexpected_count=(earlier.unexpected_count or 0) + (failure.unexpected_count or 0),
                 sample=(earlier.sample + failure.sample)[:SAMPLE_SIZE],
             )
-    # Data Docs show one GX result per suite: the chunk with the most failures.
-    shown = max(outcomes, key=lambda outcome: len(outcome.failures))
+    # Data Docs show one GX result per suite: the chunk with the most failures (the first, which
+    # checks every rule, when they tie).
+    shown = max(outcomes, key=lambda outcome: (len(outcome.failures), outcome.evaluated))
     return SuiteOutcome(
         suite=suite,
-        evaluated=shown.evaluated,
+        evaluated=max(outcome.evaluated for outcome in outcomes),
         rows=sum(outcome.rows or 0 for outcome in outcomes),
         failures=tuple(sorted(merged.values(), key=lambda f: SEVERITIES.index(f.severity))),
         result=shown.result,

@@ -1,10 +1,14 @@
-"""A per-file table is validated in chunks of whole files (IGOT_GX_CHUNK_ROWS), and the chunks
-add up to what one pass over the table finds."""
+"""A per-file table is validated in chunks of about IGOT_GX_CHUNK_ROWS rows: whole files, or
+hash slices of a file too large for one; the chunks add up to what one pass over the table
+finds, and only the first reads every column."""
+
+from dataclasses import replace
 
 import duckdb
 import pytest
 
-from expectations.runner import Suite, _file_chunks, validate_suite
+from expectations import runner
+from expectations.runner import Chunk, Suite, file_chunks, read_table, validate_suite
 
 pytestmark = pytest.mark.unit
 
@@ -46,13 +50,70 @@ def con():
 
 def test_chunks_hold_whole_files_of_about_the_configured_rows(con, monkeypatch):
     monkeypatch.setenv("IGOT_GX_CHUNK_ROWS", "4")
-    chunks = _file_chunks(con, SUITE, None)
+    chunks = file_chunks(con, SUITE, None)
     assert chunks == [
-        ["mdo/a_2026-01-31.csv"],
-        ["mdo/a_2026-02-28.csv"],
-        ["mdo/b_2026-01-31.csv", "mdo/b_2026-02-28.csv"],
+        Chunk(("mdo/a_2026-01-31.csv",)),
+        Chunk(("mdo/a_2026-02-28.csv",)),
+        Chunk(("mdo/b_2026-01-31.csv", "mdo/b_2026-02-28.csv")),
     ]
-    assert _file_chunks(con, SUITE, ["mdo/b_2026-02-28.csv"]) == [["mdo/b_2026-02-28.csv"]]
+    assert file_chunks(con, SUITE, ["mdo/b_2026-02-28.csv"]) == [Chunk(("mdo/b_2026-02-28.csv",))]
+
+
+def test_a_file_larger_than_a_chunk_is_split_into_slices_that_cover_it_once(con, monkeypatch):
+    monkeypatch.setenv("IGOT_GX_CHUNK_ROWS", "2")
+    chunks = file_chunks(con, SUITE, ["mdo/b_2026-01-31.csv"])
+    assert chunks == [Chunk(("mdo/b_2026-01-31.csv",), part, 2) for part in range(2)]
+    rows = [
+        (row.source_file, row.source_row)
+        for chunk in chunks
+        for row in read_table(con, SUITE, chunk).itertuples()
+    ]
+    assert sorted(rows) == [("mdo/b_2026-01-31.csv", row) for row in (2, 3, 4)]
+
+
+def test_a_chunk_group_keeps_the_rows_of_several_files_together(con, monkeypatch):
+    """Grouped by month, the two files of January are one group: too large for a chunk of 4
+    rows, it is sliced, and asking for one of its files validates the whole group."""
+    by_month = replace(SUITE, chunk_group="right(source_file, 14)")
+    monkeypatch.setenv("IGOT_GX_CHUNK_ROWS", "4")
+    assert file_chunks(con, by_month, ["mdo/a_2026-01-31.csv"]) == [
+        Chunk(("mdo/a_2026-01-31.csv", "mdo/b_2026-01-31.csv"), part, 2) for part in range(2)
+    ]
+
+
+def test_only_the_first_chunk_reads_every_column(con, monkeypatch):
+    """The rules about the table's columns are checked once; the other chunks read only the
+    columns the row rules name, and a missing column is still reported by the first."""
+    con.execute("alter table test.figures add column note varchar")
+    with_shape = replace(
+        SUITE,
+        expectations=(
+            {
+                "type": "expect_table_columns_to_match_set",
+                "kwargs": {"column_set": ["source_file", "source_row", "value"]},
+                "severity": "critical",
+                "meta": {"notes": "test"},
+            },
+            *SUITE.expectations,
+        ),
+    )
+    assert with_shape.row_columns == ("value", "source_file", "source_row")
+    monkeypatch.setenv("IGOT_GX_CHUNK_ROWS", "2")
+    read = []
+
+    def recording_read_table(*args, **kwargs):
+        frame = read_table(*args, **kwargs)
+        read.append(tuple(frame.columns))
+        return frame
+
+    monkeypatch.setattr(runner, "read_table", recording_read_table)
+    outcome = validate_suite(con, with_shape)
+    assert read[0] == ("source_file", "source_row", "value", "note")
+    assert set(read[1:]) == {("value", "source_file", "source_row")}
+    assert outcome.rows == 9
+    by_type = {f.expectation: f for f in outcome.failures}
+    assert by_type["expect_table_columns_to_match_set"].severity == "critical"
+    assert by_type["expect_column_values_to_be_between"].unexpected_count == 3
 
 
 def test_validating_in_chunks_finds_what_one_pass_finds(con, monkeypatch):
