@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from dagster_project.ingest.discovery import OfficerDelivery
 from dagster_project.ingest.loader import FileLoad, ensure_bookkeeping_tables
@@ -118,13 +119,19 @@ def load_officer_deliveries(
     for source in OFFICER_SOURCES:
         create_staging_table(con, source)
     try:
+        # Staging writes only temporary tables, so it runs before the transaction, each batch
+        # committed as it goes: inside a transaction DuckDB keeps every inserted batch's Arrow
+        # strings alive until the commit, which for a Bihar-sized delivery was 2 GB.
+        staged = {
+            delivery.unit: _stage_unit(con, delivery, members[delivery.unit], secret, outcome)
+            for delivery, _ in changed
+        }
+        release_arrow_memory()
         con.begin()
         try:
             for delivery, hashes in changed:
                 _forget_unit(con, delivery.unit)
-                _load_unit(
-                    con, delivery, members[delivery.unit], secret, loaded_at, run_id, outcome
-                )
+                _route_unit(con, delivery, staged[delivery.unit], loaded_at, run_id, outcome)
                 _record_unit(con, delivery.unit, hashes, loaded_at, run_id)
             con.commit()
         except BaseException:
@@ -134,6 +141,13 @@ def load_officer_deliveries(
         for source in OFFICER_SOURCES:
             con.execute(f"drop table if exists {staging_table(source)}")
     return outcome
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow freed back to the system: its allocator (mimalloc) otherwise keeps
+    the pages of every batch read, about 3 GB after a Bihar-sized enrolment report, for the
+    rest of the run."""
+    pa.default_memory_pool().release_unused()
 
 
 def delivered_officer_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -205,17 +219,23 @@ def _record_unit(
         )
 
 
-def _load_unit(
+@dataclass
+class StagedUnit:
+    """One delivery's CSVs in the staging tables, and the duplicates that were not staged."""
+
+    files: list[StagedFile] = field(default_factory=list)
+    duplicates: list[tuple[Source, FileLoad]] = field(default_factory=list)
+
+
+def _stage_unit(
     con: duckdb.DuckDBPyConnection,
     delivery: OfficerDelivery,
     members: list[Member],
     secret: bytes,
-    loaded_at: dt.datetime,
-    run_id: str | None,
     outcome: OfficerLoads,
-) -> None:
-    """Stage every CSV of one delivery, then type and route each report's rows."""
-    staged: list[StagedFile] = []
+) -> StagedUnit:
+    """Stage every CSV of one delivery, once per content, and key its rows by phone."""
+    unit = StagedUnit()
     first_of: dict[str, str] = {}  # content hash -> the CSV it was first read from
     for member in members:
         source = OFFICER_BANDS if delivery.unit.startswith(OFFICER_BANDS.folder + "/") else None
@@ -231,19 +251,32 @@ def _load_unit(
                 f"delete from {staging_table(staged_file.source)} where load_name = ?",
                 [member.load_name],
             )
-            outcome.loads.append(
-                FileLoad(
-                    member.load_name, staged_file.sha256, "duplicate_content", 0, 0, 0, 0, twin
-                )
+            duplicate = FileLoad(
+                member.load_name, staged_file.sha256, "duplicate_content", 0, 0, 0, 0, twin
             )
-            _log(con, staged_file.source, outcome.loads[-1], loaded_at, run_id)
+            unit.duplicates.append((staged_file.source, duplicate))
             continue
         first_of[staged_file.sha256] = member.load_name
-        staged.append(staged_file)
-    _key_by_user_report_phone(con)
-    for source in {s.source for s in staged}:
-        counts = _route(con, source, delivery.file_values, loaded_at)
-        for staged_file in (s for s in staged if s.source is source):
+        unit.files.append(staged_file)
+    _key_by_user_report_phone(con, delivery.unit)
+    return unit
+
+
+def _route_unit(
+    con: duckdb.DuckDBPyConnection,
+    delivery: OfficerDelivery,
+    staged: StagedUnit,
+    loaded_at: dt.datetime,
+    run_id: str | None,
+    outcome: OfficerLoads,
+) -> None:
+    """Type and route each staged report of one delivery, and register every CSV."""
+    for source, duplicate in staged.duplicates:
+        outcome.loads.append(duplicate)
+        _log(con, source, duplicate, loaded_at, run_id)
+    for source in {s.source for s in staged.files}:
+        counts = _route(con, source, delivery.unit, delivery.file_values, loaded_at)
+        for staged_file in (s for s in staged.files if s.source is source):
             read, loaded, quarantined = counts.get(staged_file.member.load_name, (0, 0, 0))
             load = FileLoad(
                 staged_file.member.load_name,
@@ -256,10 +289,14 @@ def _load_unit(
             )
             outcome.loads.append(load)
             _log(con, source, load, loaded_at, run_id)
-        con.execute(f"delete from {staging_table(source)}")
 
 
-def _key_by_user_report_phone(con: duckdb.DuckDBPyConnection) -> None:
+def _of_unit(column: str) -> str:
+    """The condition on a staged load name that it belongs to the delivery bound as ?, ?."""
+    return f"({column} = ? or starts_with({column}, ?))"
+
+
+def _key_by_user_report_phone(con: duckdb.DuckDBPyConnection, unit: str) -> None:
     """One officer, one key. An officer without an e-mail is keyed by Employee_Id in the user
     report, but by phone in the enrolment and CBP reports, which have no Employee_Id: within the
     delivery being loaded, a row keyed by phone takes the key of the user report's officer with
@@ -278,26 +315,30 @@ def _key_by_user_report_phone(con: duckdb.DuckDBPyConnection) -> None:
                     any_value(officer_key) as officer_key,
                     any_value(key_basis) as key_basis
                 from {users}
-                where phone_key is not null and key_basis <> 'phone'
+                where phone_key is not null and key_basis <> 'phone' and {_of_unit("load_name")}
                 group by phone_key
                 having count(distinct officer_key) = 1
             ) as users
             where report.key_basis = 'phone' and report.phone_key = users.phone_key
-            """
+                and {_of_unit("report.load_name")}
+            """,
+            [unit, unit + "/"] * 2,
         )
 
 
 def _route(
     con: duckdb.DuckDBPyConnection,
     source: Source,
+    unit: str,
     file_values: dict[str, str],
     loaded_at: dt.datetime,
 ) -> dict[str, tuple[int, int, int]]:
-    """Type the staged rows of one report and send each to its table or to quarantine.
+    """Type the staged rows of one report of a delivery and send each to its table or to
+    quarantine.
 
     Returns per CSV: rows read, loaded and quarantined.
     """
-    con.execute(_typed_sql(source, file_values, loaded_at))
+    con.execute(_typed_sql(source, file_values, loaded_at), [unit, unit + "/"])
     try:
         names = [f.name for f in source.file_fields] + [c.name for c in source.stored_columns]
         if source.identifying_columns:
@@ -329,7 +370,8 @@ def _route(
 
 
 def _typed_sql(source: Source, file_values: dict[str, str], loaded_at: dt.datetime) -> str:
-    """One statement that types and judges every staged row of one report."""
+    """One statement that types and judges every staged row of one report of the delivery
+    bound as its two parameters (the unit, and the unit followed by '/')."""
     file_fields = [
         f"cast({sql_literal(file_values[f.name])} as {SQL_TYPES[f.kind]}) as {f.name}"
         for f in source.file_fields
@@ -360,6 +402,7 @@ def _typed_sql(source: Source, file_values: dict[str, str], loaded_at: dt.dateti
                 {"".join(value + ", " for value in typed)}
                 cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at
             from {staging_table(source)}
+            where {_of_unit("load_name")}
         ),
         judged as (
             select
