@@ -21,6 +21,7 @@ WORK_DIR = BENCH_DIR / "work"
 DEFAULT_SIZES = "small,medium,large"
 DEFAULT_SEED = 20260225
 INCREMENTAL_SIZES = ("medium", "large")
+OFFICER_DAY_SIZES = ("bihar",)  # a second officer report date after the first
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -44,7 +45,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--incremental",
         choices=("auto", "always", "never"),
         default="auto",
-        help="the incremental-month scenario: auto runs it for medium and large",
+        help="the incremental scenarios: auto adds a new month for medium and large, and a "
+        "second officer report date for bihar",
     )
     parser.add_argument(
         "--timeout",
@@ -61,8 +63,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def wants_incremental(mode: str, size: str) -> bool:
-    return mode == "always" or (mode == "auto" and size in INCREMENTAL_SIZES)
+def wants_incremental(mode: str, size: str, sizes: tuple[str, ...] = INCREMENTAL_SIZES) -> bool:
+    return mode == "always" or (mode == "auto" and size in sizes)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
                 timeout=args.timeout,
                 dashboard_runs=args.dashboard_runs,
                 incremental=wants_incremental(args.incremental, size),
+                next_officer_day=wants_incremental(args.incremental, size, OFFICER_DAY_SIZES),
             )
             outcome = scenarios.run_size(size, work / size, options, raw_override=args.raw)
             results.append(outcome.to_json())

@@ -44,6 +44,7 @@ class Options:
     timeout: float  # seconds any one step may take
     dashboard_runs: int = 5
     incremental: bool = True
+    next_officer_day: bool = False
 
 
 @dataclass
@@ -57,6 +58,7 @@ class SizeResult:
     no_change: dict = field(default_factory=dict)
     sensor_tick: dict = field(default_factory=dict)
     incremental: dict = field(default_factory=dict)
+    next_officer_day: dict = field(default_factory=dict)
     dashboard: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     pipeline_failed: bool = False
@@ -73,6 +75,7 @@ class SizeResult:
             "no_change": self.no_change,
             "sensor_tick": self.sensor_tick,
             "incremental": self.incremental,
+            "next_officer_day": self.next_officer_day,
             "dashboard": self.dashboard,
             "errors": self.errors,
             "pipeline_failed": self.pipeline_failed,
@@ -336,24 +339,48 @@ def latest_month_files(raw: Path) -> list[Path]:
     return held_back
 
 
+def latest_officer_day(raw: Path) -> list[Path]:
+    """The delivery folders of the newest officer report date, when there is an earlier one."""
+    dated = [
+        (folder.name.rsplit("_", 1)[-1], folder)
+        for folder in sorted((raw / "officers").glob("*_????-??-??"))
+        if folder.is_dir()
+    ]
+    dates = {date for date, _ in dated}
+    if len(dates) < 2:
+        return []
+    return [folder for date, folder in dated if date == max(dates)]
+
+
 def run_incremental(
-    raw: Path, root: Path, logs: Path, full_wall: float | None, timeout: float, size: str
+    raw: Path,
+    root: Path,
+    logs: Path,
+    full_wall: float | None,
+    timeout: float,
+    size: str,
+    newest: list[Path] | None = None,
 ) -> dict:
-    """Build from every month but the last, then deliver the last month's files and re-run."""
-    newest = latest_month_files(raw)
+    """Build from everything but the newest delivery (by default the last month's files), then
+    deliver it and re-run."""
+    newest = latest_month_files(raw) if newest is None else newest
     if not newest:
         raise StepFailed("no dated MDO report or ranking edition to hold back for a new month")
     partial_raw = root / "raw"
     shutil.copytree(raw, partial_raw)
     for path in newest:
-        (partial_raw / path.relative_to(raw)).unlink()
+        held_back = partial_raw / path.relative_to(raw)
+        shutil.rmtree(held_back) if held_back.is_dir() else held_back.unlink()
     deployment = Deployment(raw=partial_raw, state=root / "state")
     log(size, f"incremental: base build without {len(newest)} newest file(s)")
     base = run_pipeline(deployment, logs / "incremental_base.log", timeout)
     if base["returncode"] != 0:
         raise PipelineFailed(f"the incremental base build failed:\n{base['output_tail']}")
     for path in newest:
-        shutil.copy2(path, partial_raw / path.relative_to(raw))
+        if path.is_dir():
+            shutil.copytree(path, partial_raw / path.relative_to(raw))
+        else:
+            shutil.copy2(path, partial_raw / path.relative_to(raw))
     log(size, "incremental: re-run with the newest month delivered")
     run = run_pipeline(deployment, logs / "incremental_run.log", timeout)
     if run["returncode"] != 0:
@@ -364,6 +391,7 @@ def run_incremental(
         "run": run,
         "wall_seconds": run["wall_seconds"],
         "percent_of_full": (100 * run["wall_seconds"] / full_wall if full_wall else None),
+        "percent_of_base": 100 * run["wall_seconds"] / base["wall_seconds"],
     }
 
 
@@ -445,6 +473,8 @@ class SizeRun:
         ]
         if self.options.incremental:
             steps.append(("incremental month", self.incremental))
+        if self.options.next_officer_day:
+            steps.append(("next officer day", self.next_officer_day))
         return steps
 
     def floor(self) -> None:
@@ -482,6 +512,24 @@ class SizeRun:
         )
         self.result.incremental = incremental
         log(self.size, f"incremental run: {incremental['wall_seconds']:.1f} s")
+
+    def next_officer_day(self) -> None:
+        """The first officer report date built alone, then the next date delivered: what a
+        state's second day costs beside its first."""
+        newest = latest_officer_day(self.raw)
+        if not newest:
+            raise StepFailed("fewer than two officer report dates: no next day to deliver")
+        (self.logs / "next_officer_day").mkdir(exist_ok=True)
+        self.result.next_officer_day = run_incremental(
+            self.raw,
+            self.work / "next_officer_day",
+            self.logs / "next_officer_day",
+            self.result.pipeline["wall_seconds"],
+            self.timeout,
+            self.size,
+            newest,
+        )
+        log(self.size, f"next officer day: {self.result.next_officer_day['wall_seconds']:.1f} s")
 
     @property
     def timeout(self) -> float:

@@ -37,7 +37,7 @@ OFFICER_SIZES = {
     "small": {"officer_states": 2, "officers": 300, "officer_days": 2, "zips": 3},
     "medium": {"officer_states": 3, "officers": 20_000, "officer_days": 2, "zips": 4},
     "large": {"officer_states": 4, "officers": 100_000, "officer_days": 1, "zips": 6},
-    "bihar": {"officer_states": 1, "officers": 500_000, "officer_days": 1, "zips": 8},
+    "bihar": {"officer_states": 1, "officers": 500_000, "officer_days": 2, "zips": 8},
 }
 
 

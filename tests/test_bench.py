@@ -14,7 +14,7 @@ from support import SHIPPED_RAW
 from bench import report
 from bench.floor import build_floor, render
 from bench.measure import MB, TreeRssSampler, run_measured
-from bench.scenarios import latest_month_files, stage_rates
+from bench.scenarios import latest_month_files, latest_officer_day, stage_rates
 
 # A parent that starts a child which holds 200 MB, so only a sampler that follows descendants
 # sees it.
@@ -178,6 +178,39 @@ def test_the_newest_month_is_held_back_for_the_incremental_run(tmp_path):
         "mdo/goa_2026-02-28_synthetic.csv",
         "ranking/ranking_2026-01-31_synthetic.csv",
     }
+
+
+@pytest.mark.unit
+def test_the_newest_officer_date_is_held_back_for_the_next_day_run(tmp_path):
+    for name in ("bihar_2026-03-26", "bihar_2026-04-02", "goa_2026-04-02", "goa_2026-03-26"):
+        (tmp_path / "officers" / name).mkdir(parents=True)
+    held_back = {p.name for p in latest_officer_day(tmp_path)}
+    assert held_back == {"bihar_2026-04-02", "goa_2026-04-02"}
+    for name in ("bihar_2026-03-26", "goa_2026-03-26"):
+        (tmp_path / "officers" / name).rmdir()
+    assert latest_officer_day(tmp_path) == []  # one date: no next day
+
+
+@pytest.mark.unit
+def test_the_officer_targets_are_judged_on_bihar_only():
+    bihar = size_result(
+        "bihar",
+        ratio_pipeline_to_floor=2.8,
+        incremental={},
+        next_officer_day={
+            "base": {"peak_rss_mb": 3900.0},
+            "run": {"peak_rss_mb": 4200.0},
+            "percent_of_base": 80.0,
+        },
+    )
+    verdicts = {v["target"]: v for v in report.evaluate([bihar])}
+    assert verdicts["officer_floor_ratio"]["verdict"] == "PASS"  # 2.8x, limit 3x
+    assert verdicts["officer_peak_rss"]["value"] == 4200.0
+    assert verdicts["officer_peak_rss"]["verdict"] == "MISS"
+    assert verdicts["next_officer_day"]["verdict"] == "MISS"  # 80% of day 1, limit 50%
+    assert verdicts["floor_ratio"]["verdict"] == verdicts["peak_rss"]["verdict"] == "n/a"
+    large = {v["target"]: v["verdict"] for v in report.evaluate([size_result("large")])}
+    assert large["officer_floor_ratio"] == large["next_officer_day"] == "n/a"
 
 
 @pytest.mark.unit
