@@ -2,113 +2,13 @@
 -- that could be read (what every other mart adds up to) and the figures of the rows set aside
 -- in quarantine, read as printed. The dashboard shows it so that "13,89,799 onboarded" can be
 -- read next to the report's own "13,89,815" with the difference explained.
-{%- set measures = [
-    ('onboarded', 2),
-    ('active', 3),
-    ('user_completions', 4),
-    ('enrollments', 5),
-    ('completions', 6),
-    ('learning_hours', 7),
-    ('courses_attempted', 8),
-    ('courses_passed', 9),
-] %}
 with
 
-printed_totals as (
+reconciled as (
 
-    select * from {{ ref('stg_mdo_report_totals') }}
-
-),
-
-state_names as (
-
-    select * from {{ ref('int_state_names_keyed') }}
-
-),
-
-loaded_rows as (
-
-    select * from {{ ref('int_mdos_normalised') }}
-
-),
-
-quarantined_rows as (
-
-    select * from {{ ref('stg_quarantine') }}
-    where source_table = 'mdo_report'
-
-),
-
--- A report may print a subtotal beside its grand total (the review flags each as a
--- totals_mismatch); the report's own total is the last total row, where a grand total stands.
-totals as (
-
-    select
-        printed_totals.*,
-        coalesce(
-            state_names.state,
-            upper(regexp_replace(printed_totals.state_slug, '[_-]+', ' ', 'g'))
-        ) as state,
-        count(*) over (partition by printed_totals.source_file) as total_rows_printed
-    from printed_totals
-    left join state_names
-        on {{ name_key('printed_totals.state_slug') }} = state_names.state_key
-    qualify row_number() over (
-        partition by printed_totals.source_file order by printed_totals.source_row desc
-    ) = 1
-
-),
-
-loaded_sums as (
-
-    select
-        source_file,
-        count(*) as row_count,
-        {% for column, position in measures -%}
-            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from loaded_rows
-    group by source_file
-
-),
-
--- A quarantined row's cells are read by position, as the review's totals_mismatch rule does.
-quarantined_sums as (
-
-    select
-        source_file,
-        count(*) as row_count,
-        {% for column, position in measures -%}
-            sum(try_cast(replace(
-                json_extract_string(raw_cells, '$[{{ position }}]'), ',', ''
-            ) as double)) as {{ column }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from quarantined_rows
-    group by source_file
-
-),
-
-compared as (
-
-    {% for column, position in measures -%}
-        select
-            totals.state,
-            totals.snapshot_date,
-            totals.source_file,
-            '{{ column }}' as measure,
-            cast(totals.{{ column }} as double) as printed_total,
-            cast(totals.total_rows_printed as integer) as total_rows_printed,
-            cast(coalesce(loaded_sums.{{ column }}, 0) as double) as loaded_sum,
-            cast(coalesce(loaded_sums.row_count, 0) as integer) as loaded_rows,
-            cast(coalesce(quarantined_sums.{{ column }}, 0) as double) as quarantined_sum,
-            cast(coalesce(quarantined_sums.row_count, 0) as integer) as quarantined_rows
-        from totals
-        left join loaded_sums
-            on totals.source_file = loaded_sums.source_file
-        left join quarantined_sums
-            on totals.source_file = quarantined_sums.source_file
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select * from {{ ref('int_mdo_report_totals_reconciled') }}
+    -- A subtotal beside the grand total is the review's business (totals_mismatch).
+    where is_grand_total
 
 )
 
@@ -124,4 +24,4 @@ select
     quarantined_sum,
     quarantined_rows,
     round(printed_total - loaded_sum - quarantined_sum, 2) as unexplained_difference
-from compared
+from reconciled

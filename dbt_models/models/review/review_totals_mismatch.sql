@@ -4,40 +4,21 @@
 -- printed, in the standard column order and where a cell is a number, which is how the raw
 -- README reconciles the report. The % Course Passed is compared as a ratio, within the setting
 -- pct_passed_tolerance_points.
-{%- set measures = [
-    ('onboarded', 'Onboarded', 2),
-    ('active', 'Active', 3),
-    ('user_completions', 'User Completions', 4),
-    ('enrollments', 'Total Enrollments', 5),
-    ('completions', 'Total Completions', 6),
-    ('learning_hours', 'Total Hours', 7),
-    ('courses_attempted', 'Course Attempted', 8),
-    ('courses_passed', 'Course Passed', 9),
-] %}
+{%- set labels = {
+    'onboarded': 'Onboarded',
+    'active': 'Active',
+    'user_completions': 'User Completions',
+    'enrollments': 'Total Enrollments',
+    'completions': 'Total Completions',
+    'learning_hours': 'Total Hours',
+    'courses_attempted': 'Course Attempted',
+    'courses_passed': 'Course Passed',
+} %}
 with
 
-printed_totals as (
+reconciled as (
 
-    select * from {{ ref('stg_mdo_report_totals') }}
-
-),
-
-state_names as (
-
-    select * from {{ ref('int_state_names_keyed') }}
-
-),
-
-loaded_rows as (
-
-    select * from {{ ref('int_mdos_normalised') }}
-
-),
-
-quarantined_rows as (
-
-    select * from {{ ref('stg_quarantine') }}
-    where source_table = 'mdo_report'
+    select * from {{ ref('int_mdo_report_totals_reconciled') }}
 
 ),
 
@@ -51,72 +32,27 @@ settings as (
 
 ),
 
-totals as (
-
-    select
-        printed_totals.*,
-        coalesce(
-            state_names.state,
-            upper(regexp_replace(printed_totals.state_slug, '[_-]+', ' ', 'g'))
-        ) as state
-    from printed_totals
-    left join state_names
-        on {{ name_key('printed_totals.state_slug') }} = state_names.state_key
-
-),
-
-loaded_sums as (
-
-    select
-        source_file,
-        count(*) as row_count,
-        {% for column, label, position in measures -%}
-            sum({{ column }}) as {{ column }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from loaded_rows
-    group by source_file
-
-),
-
-quarantined_sums as (
-
-    select
-        source_file,
-        count(*) as row_count,
-        {% for column, label, position in measures -%}
-            sum(try_cast(replace(
-                json_extract_string(raw_cells, '$[{{ position }}]'), ',', ''
-            ) as double)) as {{ column }}{% if not loop.last %},{% endif %}
-        {% endfor %}
-    from quarantined_rows
-    group by source_file
-
-),
-
 compared as (
 
-    {% for column, label, position in measures -%}
-        select
-            totals.state,
-            totals.snapshot_date,
-            totals.source_file,
-            totals.source_row,
-            '{{ column }}' as measure_name,
-            '{{ label }}' as column_label,
-            {{ 'true' if column == 'learning_hours' else 'false' }} as has_decimals,
-            cast(totals.{{ column }} as double) as printed,
-            cast(coalesce(loaded_sums.{{ column }}, 0) as double) as loaded_sum,
-            coalesce(loaded_sums.row_count, 0) as loaded_rows,
-            cast(coalesce(quarantined_sums.{{ column }}, 0) as double) as quarantined_sum,
-            coalesce(quarantined_sums.row_count, 0) as quarantined_rows
-        from totals
-        left join loaded_sums
-            on totals.source_file = loaded_sums.source_file
-        left join quarantined_sums
-            on totals.source_file = quarantined_sums.source_file
-        where totals.{{ column }} is not null
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select
+        state,
+        snapshot_date,
+        source_file,
+        source_row,
+        measure as measure_name,
+        case measure
+            {% for measure, label in labels.items() -%}
+                when '{{ measure }}' then '{{ label }}'
+            {% endfor -%}
+        end as column_label,
+        measure = 'learning_hours' as has_decimals,
+        printed_total as printed,
+        loaded_sum,
+        loaded_rows,
+        quarantined_sum,
+        quarantined_rows
+    from reconciled
+    where printed_total is not null
 
 ),
 
@@ -175,30 +111,44 @@ count_findings as (
 
 ),
 
+-- The loaded rows' passed and attempted courses beside each printed % Course Passed.
+pass_rates as (
+
+    select
+        state,
+        snapshot_date,
+        source_file,
+        source_row,
+        any_value(pct_course_passed_printed) as pct_printed,
+        any_value(loaded_sum) filter (where measure = 'courses_passed') as courses_passed,
+        any_value(loaded_sum) filter (where measure = 'courses_attempted') as courses_attempted
+    from reconciled
+    group by all
+
+),
+
 pct_findings as (
 
     select
-        totals.state,
-        totals.snapshot_date,
-        totals.source_file,
-        totals.source_row,
+        pass_rates.state,
+        pass_rates.snapshot_date,
+        pass_rates.source_file,
+        pass_rates.source_row,
         'pct_course_passed' as measure_name,
-        '% Course Passed: printed ' || printf('%.2f', totals.pct_course_passed_printed)
+        '% Course Passed: printed ' || printf('%.2f', pass_rates.pct_printed)
         || ' vs ' || printf(
-            '%.2f', 100.0 * loaded_sums.courses_passed / loaded_sums.courses_attempted
+            '%.2f', 100.0 * pass_rates.courses_passed / pass_rates.courses_attempted
         )
         || ' from the loaded rows'' passed / attempted (more than '
         || printf('%.1f', settings.pct_tolerance) || ' points apart)' as evidence,
         'Check the printed percentage against the report''s passed and attempted totals'
             as suggested_fix
-    from totals
-    inner join loaded_sums
-        on totals.source_file = loaded_sums.source_file
+    from pass_rates
     cross join settings
     where
         abs(
-            totals.pct_course_passed_printed
-            - 100.0 * loaded_sums.courses_passed / nullif(loaded_sums.courses_attempted, 0)
+            pass_rates.pct_printed
+            - 100.0 * pass_rates.courses_passed / nullif(pass_rates.courses_attempted, 0)
         ) > settings.pct_tolerance
 
 ),
