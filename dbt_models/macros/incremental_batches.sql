@@ -82,6 +82,12 @@
     {{ in_batches_stamped_now(ref('int_officers_scoped'), 'state_slug', 'report_date') }}
 {%- endmacro %}
 
+{#- In a model incremental per officer delivery, the `where` of a CTE reading an upstream
+    model of the chain: on an incremental run, only the deliveries redone in this run. -#}
+{% macro where_officer_delivery_redone() -%}
+    {%- if is_incremental() %}where {{ in_officer_deliveries_now() }}{% endif -%}
+{%- endmacro %}
+
 {#- The pre-hook of a model incremental per officer delivery: on an incremental run, delete the
     rows of the deliveries the run redoes, also of one that now gives no row at all. -#}
 {% macro clear_officer_deliveries_redone() -%}

@@ -16,27 +16,19 @@
     )
 }}
 
-{%- set in_deliveries_redone_now -%}
-    {%- if is_incremental() %}{{ in_officer_deliveries_now() }}{% endif -%}
-{%- endset %}
-
 with
 
 enrolments as (
 
     select * from {{ ref('stg_officer_enrolments') }}
-    {% if is_incremental() %}
-        where {{ in_deliveries_redone_now }}
-    {% endif %}
+    {{ where_officer_delivery_redone() }}
 
 ),
 
 officers as (
 
     select * from {{ ref('int_officers_scoped') }}
-    {% if is_incremental() %}
-        where {{ in_deliveries_redone_now }}
-    {% endif %}
+    {{ where_officer_delivery_redone() }}
 
 ),
 

@@ -21,18 +21,12 @@
     )
 }}
 
-{%- set in_deliveries_redone_now -%}
-    {%- if is_incremental() %}{{ in_officer_deliveries_now() }}{% endif -%}
-{%- endset %}
-
 with
 
 officers as (
 
     select * from {{ ref('int_officers_scoped') }}
-    {% if is_incremental() %}
-        where {{ in_deliveries_redone_now }}
-    {% endif %}
+    {{ where_officer_delivery_redone() }}
 
 ),
 
@@ -51,9 +45,7 @@ state_names as (
 officer_courses as (
 
     select * from {{ ref('int_officer_courses_deduplicated') }}
-    {% if is_incremental() %}
-        where {{ in_deliveries_redone_now }}
-    {% endif %}
+    {{ where_officer_delivery_redone() }}
 
 ),
 
