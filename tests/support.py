@@ -1,5 +1,6 @@
 """What the tests share besides fixtures: the repository's paths, running the pipeline and dbt
-against temporary files, and a second month of the shipped MDO report.
+against temporary files, a second month of the shipped MDO report, and the dashboard served to
+a browser.
 
 Tests import these from here (`from support import ...`); fixtures stay in conftest.py.
 """
@@ -8,9 +9,16 @@ import csv
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from dagster_project.settings import DBT_PROJECT_DIR, DEFAULT_RAW_DIR, REPO_ROOT
 
@@ -27,6 +35,19 @@ FEBRUARY = "mdo/bihar_2026-02-25.csv"
 MARCH = "mdo/bihar_2026-03-31.csv"
 ADDED_MDO = "District Nalanda, Bihar"
 REMOVED_MDO = "Tourism Department Bihar"  # its own-named MDO row; Bihar Tourism stays
+
+# The browser tests: Debian's Chromium, told to make no request of its own.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVER_START_SECONDS = 45
 
 
 def materialize_into(
@@ -130,3 +151,91 @@ def write_march(raw: Path) -> None:
                   "100", "50", "30.5", "40", "30", "75.00%"])  # fmt: skip
     with (raw / MARCH).open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(march)
+
+
+# The dashboard in a browser ---------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def served_dashboard(warehouse: Path, log: Path) -> Iterator[str]:
+    """`streamlit run` of the dashboard on `warehouse`, on a free local port, its output in `log`;
+    yields the address once it answers, and stops the server whatever the tests do."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "streamlit_app/app.py",
+                "--server.address=127.0.0.1",
+                f"--server.port={port}",
+                "--server.headless=true",
+                "--server.fileWatcherType=none",
+                "--browser.gatherUsageStats=false",
+            ],
+            cwd=REPO_ROOT,
+            env={**os.environ, "IGOT_WAREHOUSE": str(warehouse)},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        _wait_until_healthy(url, server, log)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_SECONDS
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer within {SERVER_START_SECONDS}s:\n{log.read_text()}")
+
+
+@contextmanager
+def chromium_browser():
+    """Debian's Chromium under Playwright (which cannot download browsers here)."""
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's Chromium "
+            "(apt-get update && apt-get install -y chromium, or make browser)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def settle(page, seconds: float, pause_ms: int = 500) -> None:
+    """Wait until the page's script run has finished, then give the charts a moment to draw."""
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=seconds * 1000
+    )
+    page.wait_for_timeout(pause_ms)

@@ -9,37 +9,21 @@ browser shows (links, bars at 390 px, contrast, chart descriptions, focus, fonts
 own tests on the same server.
 """
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from support import REPO_ROOT
+from support import REPO_ROOT, chromium_browser, served_dashboard
+from support import settle as settle_page
 
 from streamlit_app.i18n import catalogue
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-SERVER_START_SECONDS = 45
 PAGE_SECONDS = 30
 WIDTHS = {"desktop": 1400, "phone": 390}
 LANGUAGES = ("en", "hi")
@@ -68,26 +52,6 @@ TAKEAWAYS = {
 MIN_CONTRAST = 4.5
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit exited with {server.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within {SERVER_START_SECONDS}s:\n{log.read_text()}")
-
-
 class Dashboard(NamedTuple):
     url: str
     log: Path
@@ -96,67 +60,20 @@ class Dashboard(NamedTuple):
 @pytest.fixture(scope="module")
 def dashboard(shipped_warehouse: Path, tmp_path_factory) -> Iterator[Dashboard]:
     """The dashboard served from the shipped warehouse, stopped whatever the tests do."""
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "IGOT_WAREHOUSE": str(shipped_warehouse)}
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app/app.py",
-                "--server.address=127.0.0.1",
-                f"--server.port={port}",
-                "--server.headless=true",
-                "--server.fileWatcherType=none",
-                "--browser.gatherUsageStats=false",
-            ],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_until_healthy(url, server, log)
+    with served_dashboard(shipped_warehouse, log) as url:
         yield Dashboard(url, log)
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: install Debian's Chromium "
-            "(apt-get update && apt-get install -y chromium)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 def settle(page) -> None:
     """Wait until the script run has finished, then give the charts a moment to draw."""
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]',
-        timeout=PAGE_SECONDS * 1000,
-    )
-    page.wait_for_timeout(500)
+    settle_page(page, PAGE_SECONDS)
 
 
 def wait_for_charts(page) -> None:

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from conftest import SHIPPED_RAW, materialize_into
 from streamlit.testing.v1 import AppTest
+from support import free_port
 
 from streamlit_app import components
 from streamlit_app.formatting import MISSING, md, spreadsheet_safe
@@ -26,12 +27,6 @@ STREAMLIT = Path(sys.executable).parent / "streamlit"
 
 
 # --- where the dashboard listens ------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def listening_addresses(port: int) -> set[str]:

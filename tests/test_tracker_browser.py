@@ -4,97 +4,37 @@ officer reports: `streamlit run` on a free port, Debian's Chromium at 1400 and 3
 Screenshots go to tests/artifacts/ (ignored by git) for a person to look at.
 """
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from support import REPO_ROOT
+from support import REPO_ROOT, chromium_browser, served_dashboard
+from support import settle as settle_page
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 SECONDS = 45
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def dashboard(tmp_path_factory, officer_reports) -> Iterator[str]:
     """The dashboard served from a warehouse with officer reports, stopped whatever happens."""
-    root = tmp_path_factory.mktemp("tracker_browser")
     _, warehouse, _ = officer_reports
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = root / "streamlit.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "streamlit_app/app.py",
-                "--server.address=127.0.0.1",
-                f"--server.port={port}",
-                "--server.headless=true",
-                "--server.fileWatcherType=none",
-                "--browser.gatherUsageStats=false",
-            ],
-            cwd=REPO_ROOT,
-            env={**os.environ, "IGOT_WAREHOUSE": str(warehouse)},
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + SECONDS
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    pytest.fail(f"streamlit did not start:\n{log.read_text()}")
-                time.sleep(0.3)
+    log = tmp_path_factory.mktemp("tracker_browser") / "streamlit.log"
+    with served_dashboard(warehouse, log) as url:
         yield url
         assert "Traceback" not in log.read_text(), log.read_text()
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: make browser installs Debian's Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 def settle(page) -> None:
-    page.wait_for_selector(
-        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=SECONDS * 1000
-    )
-    page.wait_for_timeout(700)
+    settle_page(page, SECONDS, pause_ms=700)
 
 
 @pytest.mark.parametrize("width", [1400, 390])
