@@ -98,13 +98,25 @@ def short_examples(values: list[Any]) -> str | None:
     return json.dumps(shown, ensure_ascii=False)
 
 
+ROWS_PER_INSERT = 1000
+
+
 def _insert(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    if rows:
-        placeholders = ", ".join("?" for _ in COLUMNS)
-        con.executemany(
-            f"insert or replace into {CHECK_RESULTS} ({', '.join(COLUMNS)}) "
-            f"values ({placeholders})",
-            rows,
+    """Insert or replace the rows, the last of two with one key winning.
+
+    One statement of many rows, not `executemany`: DuckDB runs that once per row, 2.4 ms each,
+    which was 1.2 s for one dbt build's tests. A statement may not replace one key twice, so
+    each key's last row is kept first, as row-by-row replacement would.
+    """
+    key = (COLUMNS.index("tool"), COLUMNS.index("check_id"))
+    latest = list({(row[key[0]], row[key[1]]): row for row in rows}.values())
+    one_row = "(" + ", ".join("?" for _ in COLUMNS) + ")"
+    for start in range(0, len(latest), ROWS_PER_INSERT):
+        batch = latest[start : start + ROWS_PER_INSERT]
+        con.execute(
+            f"insert or replace into {CHECK_RESULTS} ({', '.join(COLUMNS)}) values "
+            + ", ".join(one_row for _ in batch),
+            [value for row in batch for value in row],
         )
 
 

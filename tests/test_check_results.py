@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from support import REPO_ROOT
 
+from dagster_project import check_results
 from dagster_project.check_results import EXAMPLE_CHARS, EXAMPLES, short_examples
 from expectations.offline_docs import external_references, localise_page
 
@@ -41,6 +42,28 @@ def test_examples_are_at_most_three_and_short():
     assert shown[0].startswith('{"source_file": "mdo/bihar_2026-02-25.csv", "source_row": 7')
     assert shown[1:] == ["a", "b"]
     assert short_examples([]) is None
+
+
+@pytest.mark.unit
+def test_results_are_written_in_batches_and_the_last_result_of_a_check_wins(monkeypatch):
+    import datetime as dt
+
+    monkeypatch.setattr(check_results, "ROWS_PER_INSERT", 3)  # seven rows: three statements
+    con = duckdb.connect()
+    check_results.ensure_check_results(con)
+    checked = dt.datetime(2026, 3, 31, 12, 0)
+
+    def result(check_id: str, status: str) -> tuple:
+        return ("run-1", checked, "dbt", "marts", check_id, check_id, "t", "error", status,
+                0, None, None)  # fmt: skip
+
+    earlier = [result("not_null_a", "fail")]
+    check_results._insert(con, earlier)
+    rows = [result(f"test_{n}", "pass") for n in range(5)]
+    rows += [result("not_null_a", "warn"), result("not_null_a", "pass")]
+    check_results._insert(con, rows)
+    stored = dict(con.execute("select check_id, status from pipeline.check_results").fetchall())
+    assert stored == {**{f"test_{n}": "pass" for n in range(5)}, "not_null_a": "pass"}
 
 
 @pytest.mark.unit

@@ -196,3 +196,20 @@ def test_a_changed_mart_rebuilds_itself_and_its_children_and_matches_a_full_buil
     shutil.copyfile(published, whole)
     dbt_build(project, whole, tmp_path / "full", "--full-refresh")
     assert marts(stepwise) == marts(whole)
+
+
+# --- the dbt CLI's set-up -----------------------------------------------------------------------
+
+
+@pytest.mark.unit
+def test_the_dbt_cli_knows_its_version_without_asking_dbt_and_builds_no_adapter():
+    from dagster_project.resources import dbt_cli
+
+    cli = dbt_cli()
+    printed = subprocess.run(
+        [cli.dbt_executable, "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    # What dagster-dbt would have learnt from the subprocess: the same dbt-core version.
+    assert f"installed: {cli._cli_version}" in printed
+    assert cli._cli_version.major < 2  # dbt Core, not the Fusion engine: dagster-dbt's branch
+    assert cli._initialize_dbt_core_adapter(["build"]) is None

@@ -81,6 +81,9 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
     with dbt_workspace(warehouse.published_path(), build, target) as database:
         common = ["--vars", json.dumps({"warehouse_path": str(database)})]
         common += ["--threads", str(settings.dbt_threads())]
+        # dbt's debug log file repeats every node's SQL (about 1 s on the shipped data) and would
+        # be removed with the build copy unread: the run log keeps dbt's own output.
+        common += ["--log-level-file", "none"]
         if plan.compares_state:
             common += ["--state", str(_last_manifest(last, target))]
         results = []
