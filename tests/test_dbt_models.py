@@ -120,6 +120,42 @@ def test_every_mart_is_built_to_its_contract(built, con):
         assert built_columns[mart] == list(node["columns"]), mart
 
 
+def test_the_marts_hold_their_contract_constraints_and_refuse_rows_breaking_them(built, tmp_path):
+    """A mart's not-null and non-negative columns are DuckDB constraints, not tests run after
+    the build: every one the contracts name is on the built table, and it refuses a bad row."""
+    import shutil
+
+    manifest = json.loads((built[1] / "manifest.json").read_text())
+    declared = {
+        (node["name"], column["name"], constraint["type"])
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["fqn"][1] == "marts"
+        for column in node["columns"].values()
+        for constraint in column.get("constraints", [])
+    }
+    assert len({c for c in declared if c[2] == "not_null"}) >= 100  # the marts' key columns
+    assert {c[:2] for c in declared if c[2] == "check"} >= {("state_summary", "onboarded")}
+    copy = tmp_path / "igot.duckdb"
+    shutil.copy(built[0], copy)
+    con = duckdb.connect(str(copy))
+    try:
+        enforced = {
+            (table, column, kind.lower().replace(" ", "_"))
+            for table, columns, kind in con.execute(
+                "select table_name, constraint_column_names, constraint_type "
+                "from duckdb_constraints() where schema_name = 'marts'"
+            ).fetchall()
+            for column in columns
+        }
+        assert declared <= enforced
+        with pytest.raises(duckdb.ConstraintException, match="NOT NULL"):
+            con.execute("update marts.state_summary set state = null")
+        with pytest.raises(duckdb.ConstraintException, match="CHECK"):
+            con.execute("update marts.state_summary set onboarded = -1")
+    finally:
+        con.close()
+
+
 # --- state ranking (Annexure 1) -------------------------------------------------------------
 
 

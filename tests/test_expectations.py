@@ -272,9 +272,21 @@ def test_every_suite_checks_a_table_of_the_pipeline_with_its_columns(suite):
 
 
 def dbt_tests_by_mart() -> dict[str, list[tuple[str, str | None, dict]]]:
-    """(test name, column, arguments) of every generic dbt test, by the mart it is attached to."""
+    """(test name, column, arguments) of every generic dbt test, by the mart it is attached to.
+
+    A contract's not-null and `column >= 0` constraints count as the tests they replace."""
     manifest = json.loads((REPO_ROOT / "dbt_models" / "target" / "manifest.json").read_text())
     tests: dict[str, list] = {}
+    for node in manifest["nodes"].values():
+        for column in node.get("columns", {}).values() if node["resource_type"] == "model" else []:
+            for constraint in column.get("constraints", []):
+                if constraint["type"] == "not_null":
+                    name = "not_null"
+                elif constraint.get("expression") == f"{column['name']} >= 0":
+                    name = "non_negative"
+                else:
+                    continue
+                tests.setdefault(node["name"], []).append((name, column["name"], {}))
     for node in manifest["nodes"].values():
         if node["resource_type"] != "test" or not node.get("test_metadata"):
             continue
