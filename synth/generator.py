@@ -281,7 +281,9 @@ def generate(params: Parameters, out: Path | None = None, jobs: int | None = Non
     if jobs == 1:
         outputs = [generate_state(task) for task in tasks]
     else:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        # Spawned, not forked: a fork copies the caller's threads' locks mid-use (a pytest
+        # worker's, DuckDB's), and a forked pool worker once hung on one for good.
+        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
             outputs = pool.map(generate_state, tasks, chunksize=1)
 
     ranking_bytes = ranking_rows_written = 0
