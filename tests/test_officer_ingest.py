@@ -46,8 +46,11 @@ PERSONAL_VALUES = (
     "Ashcombe",
     "fixture.invalid",
     "FIXTURE.INVALID",
-    "98123",
+    # The fixture's phones in each of their spellings; a bare "98123" also matched the
+    # microseconds of a timestamp in Dagster's storage (…:26.198123).
     "9812300",
+    "98123-00",
+    "98123 00",
     "EMPQX",
     "EXTSYS",
     "CERTQX",
