@@ -278,7 +278,9 @@ def dbt_tests_by_mart() -> dict[str, list[tuple[str, str | None, dict]]]:
     manifest = json.loads((REPO_ROOT / "dbt_models" / "target" / "manifest.json").read_text())
     tests: dict[str, list] = {}
     for node in manifest["nodes"].values():
-        for column in node.get("columns", {}).values() if node["resource_type"] == "model" else []:
+        if node["resource_type"] != "model":
+            continue
+        for column in node["columns"].values():
             for constraint in column.get("constraints", []):
                 if constraint["type"] == "not_null":
                     name = "not_null"

@@ -12,6 +12,8 @@ loaded goes to `raw.quarantine` with its reason and its non-personal cells only.
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,12 +127,22 @@ def load_officer_deliveries(
     check_opens([m for unit_members in members.values() for m in unit_members])
     secret = officer_secret(key_file)
     for delivery, hashes in changed:
-        try:
+        with _staging_tables(con):
             staged = _stage_unit(con, delivery, members[delivery.unit], secret, outcome)
             _replace_unit(con, delivery, hashes, staged, loaded_at, run_id, outcome)
-        finally:
-            _drop_staging(con)
     return outcome
+
+
+@contextmanager
+def _staging_tables(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Empty staging tables for one delivery, dropped once it is loaded or has failed."""
+    for source in OFFICER_SOURCES:
+        create_staging_table(con, source)
+    try:
+        yield
+    finally:
+        for source in OFFICER_SOURCES:
+            con.execute(f"drop table if exists {staging_table(source)}")
 
 
 def _replace_unit(
@@ -158,11 +170,6 @@ def _replace_unit(
     except BaseException:
         con.rollback()
         raise
-
-
-def _drop_staging(con: duckdb.DuckDBPyConnection) -> None:
-    for source in OFFICER_SOURCES:
-        con.execute(f"drop table if exists {staging_table(source)}")
 
 
 def release_arrow_memory() -> None:
@@ -255,8 +262,6 @@ def _stage_unit(
     strings alive until the commit, which for a Bihar-sized delivery was 2 GB. The memory Arrow
     freed is handed back at the end.
     """
-    for source in OFFICER_SOURCES:
-        create_staging_table(con, source)
     unit = StagedUnit()
     first_of: dict[str, str] = {}  # content hash -> the CSV it was first read from
     for member in members:
