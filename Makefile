@@ -28,8 +28,9 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# dbt's parse for the warehouse's runs: Dagster reads its manifest, a first run reuses its parse.
 $(MANIFEST): $(VENV)/.installed $(DBT_SOURCES)
-	cd dbt_models && $(BIN)/dbt parse --quiet --profiles-dir .
+	$(BIN)/python -m dagster_project.dbt_workspace
 	touch $@
 
 $(DAGSTER_HOME)/dagster.yaml: dagster_project/dagster.yaml

@@ -4,7 +4,13 @@ dbt re-reads the whole project (about 5 s of CPU for this one) unless it may reu
 the previous run, which it allows only when the command-line vars and the profile's connection
 (the DuckDB path included) are the same as then. The build copy is a new file per run
 (`.build/<run id>.duckdb`), so dbt is pointed at a hard link to it with a name that never changes,
-`<warehouse>.dbt/build.duckdb`, and its `partial_parse.msgpack` is kept in that folder.
+`<warehouse>.dbt/build.duckdb` (the folder is IGOT_DBT_STATE_DIR when set), and its
+`partial_parse.msgpack` is kept in that folder.
+
+A new warehouse has no parse of its own yet. `make install` parses the project for the default
+warehouse's stable path (`python -m dagster_project.dbt_workspace`, which writes
+`dbt_models/target/`), and dagster-dbt starts a run from that parse when the folder has none, so
+even the first `make run` parses only what changed since the install.
 
 A hard link, not a symlink: DuckDB resolves a symlink and would name the database after the run
 id, where dbt-duckdb names it after the path it was given. Through the link DuckDB writes the
@@ -14,8 +20,11 @@ the file system has no hard links, dbt gets the build copy's own path and parses
 """
 
 import fcntl
+import json
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,11 +34,18 @@ import duckdb
 from dagster_project import settings
 
 PARTIAL_PARSE = "partial_parse.msgpack"
+# The fingerprint of the code whose dbt unit tests last passed in a run through this folder.
+UNIT_TESTS_PASSED = "unit_tests_passed"
 
 
 def state_dir(published: Path) -> Path:
-    """The folder beside the published file where dbt's reusable state lives."""
-    return published.with_name(published.name + ".dbt")
+    """The folder where dbt's reusable state for this warehouse lives (beside it by default)."""
+    return settings.dbt_state_dir(published)
+
+
+def warehouse_vars(database: Path) -> list[str]:
+    """The command-line vars that point dbt at a database file; part of what its parse is for."""
+    return ["--vars", json.dumps({"warehouse_path": str(database)})]
 
 
 def stable_database(published: Path) -> Path:
@@ -87,3 +103,32 @@ def _keep_parse(parsed: Path, kept: Path) -> None:
         partial = kept.with_suffix(".partial")
         shutil.copyfile(parsed, partial)
         os.replace(partial, kept)
+
+
+def unit_tests_passed(published: Path, fingerprint: str) -> bool:
+    """Whether the unit tests of the code with this fingerprint passed in a run through here."""
+    path = state_dir(published) / UNIT_TESTS_PASSED
+    return path.exists() and path.read_text(encoding="utf-8") == fingerprint
+
+
+def record_unit_tests_passed(published: Path, fingerprint: str) -> None:
+    path = state_dir(published) / UNIT_TESTS_PASSED
+    partial = path.with_suffix(".partial")
+    partial.write_text(fingerprint, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def parse_project(published: Path, target: Path | None = None) -> None:
+    """`dbt parse` of the project as the runs on `published` will call it, into `target` (default
+    the project's own target folder, whose manifest is the one Dagster reads and whose parse a
+    run starts from when its state folder has none)."""
+    dbt = Path(sys.executable).parent / "dbt"  # this environment's, as `resources.dbt_cli`
+    command = [str(dbt), "parse", "--quiet", "--profiles-dir", "."]
+    command += warehouse_vars(stable_database(published))
+    if target is not None:
+        command += ["--target-path", str(target)]
+    subprocess.run(command, cwd=settings.DBT_PROJECT_DIR, check=True)
+
+
+if __name__ == "__main__":
+    parse_project(settings.warehouse_path())

@@ -10,7 +10,8 @@ a warehouse published by another route) means a full run.
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib.metadata import version
 from pathlib import Path
 
 import duckdb
@@ -142,13 +143,50 @@ class DbtPlan:
     compares_state: bool = False  # the calls need the last build's manifest in --state
 
 
-# dbt's unit tests check a model's SQL on fixed rows: their verdict changes only with the dbt
-# project, so a run whose project is the one the warehouse was built with leaves them out.
-# `make test` runs them all (tests/test_dbt_models.py), and so does any run after a change.
+# dbt's unit tests check a model's SQL on fixed rows: their verdict changes only with the code
+# (and the dbt and DuckDB it runs on), so a run whose project is the one the warehouse was built
+# with leaves them out, and so does a full build of code whose unit tests already passed in this
+# state folder (`unit_tests_fingerprint`). `make test` runs them all (tests/test_dbt_models.py).
 WITHOUT_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
 
 
+def unit_tests_fingerprint() -> str:
+    """What a unit test's verdict depends on: all the code that shapes the warehouse (the loaders
+    make the tables whose columns dbt reads for a fixture's missing ones), dbt and DuckDB."""
+    engines = ",".join(f"{name} {version(name)}" for name in ("dbt-core", "dbt-duckdb", "duckdb"))
+    return hashlib.sha256(f"{code_fingerprint()}|{engines}".encode()).hexdigest()
+
+
 def plan_dbt_build(
+    last: DbtState | None,
+    code: str,
+    uncomparable_code: str,
+    full_refresh_wanted: bool,
+    unit_tests_passed: bool = False,
+) -> DbtPlan:
+    """Which `dbt build` calls bring the warehouse's models up to the project as it is now.
+
+    `unit_tests_passed`: this code's unit tests already passed here, so no call repeats them."""
+    plan = _plan_dbt_build(last, code, uncomparable_code, full_refresh_wanted)
+    if not (unit_tests_passed and runs_unit_tests(plan)):
+        return plan
+    calls = tuple(
+        call if _leaves_out_unit_tests(call) else (*call, *WITHOUT_UNIT_TESTS)
+        for call in plan.calls
+    )
+    reason = f"{plan.reason}; this code's unit tests passed before, so they are left out"
+    return replace(plan, reason=reason, calls=calls)
+
+
+def runs_unit_tests(plan: DbtPlan) -> bool:
+    return not all(_leaves_out_unit_tests(call) for call in plan.calls)
+
+
+def _leaves_out_unit_tests(call: tuple[str, ...]) -> bool:
+    return any(call[i : i + 2] == WITHOUT_UNIT_TESTS for i in range(len(call) - 1))
+
+
+def _plan_dbt_build(
     last: DbtState | None, code: str, uncomparable_code: str, full_refresh_wanted: bool
 ) -> DbtPlan:
     """Which `dbt build` calls bring the warehouse's models up to the project as it is now."""

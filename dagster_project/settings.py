@@ -53,6 +53,19 @@ def dbt_threads() -> int:
     return int(configured) if configured else min(4, os.cpu_count() or 1)
 
 
+def dbt_state_dir(warehouse: Path) -> Path:
+    """Where dbt keeps its parse between runs and reaches a run's build copy (IGOT_DBT_STATE_DIR,
+    default `<warehouse file>.dbt` beside it; see `dbt_workspace`).
+
+    dbt reuses a parse only for the same database path, and the path it is given lives in this
+    folder: warehouses that share one folder share one parse, and their runs take turns at it.
+    The tests give each worker one folder for all its warehouses."""
+    configured = os.environ.get("IGOT_DBT_STATE_DIR")
+    if configured:
+        return Path(configured).expanduser().resolve()
+    return warehouse.with_name(warehouse.name + ".dbt")
+
+
 def data_docs_dir(warehouse: Path | None = None) -> Path:
     """The Data Docs site of a warehouse file (default: the published one): a folder beside it."""
     return Path(warehouse or warehouse_path()).parent / DATA_DOCS_FOLDER

@@ -49,6 +49,18 @@ def officer_key_outside_the_home(tmp_path_factory):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def one_dbt_parse_per_worker(tmp_path_factory):
+    """Every warehouse a worker builds gives dbt the same path, so dbt parses the project once per
+    worker and then only what a test changed (settings.dbt_state_dir), as it does for a user's one
+    warehouse. The folder is the worker's own: its runs take turns at it, the other worker's
+    do not wait for them."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("IGOT_DBT_STATE_DIR", str(tmp_path_factory.getbasetemp() / "dbt-state"))
+    yield
+    patch.undo()
+
+
+@pytest.fixture(scope="session", autouse=True)
 def pipeline_log(tmp_path_factory):
     """support.materialize_into and run_dbt note each run here; the summary counts them."""
     patch = pytest.MonkeyPatch()

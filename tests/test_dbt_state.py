@@ -11,12 +11,21 @@ import duckdb
 import pytest
 from support import DBT, DBT_PROJECT, SHIPPED_RAW, materialize_into
 
-from dagster_project.dbt_workspace import dbt_workspace, stable_database, state_dir
+from dagster_project.dbt_workspace import (
+    dbt_workspace,
+    parse_project,
+    record_unit_tests_passed,
+    stable_database,
+    state_dir,
+    unit_tests_passed,
+    warehouse_vars,
+)
 from dagster_project.run_inputs import (
     WITHOUT_UNIT_TESTS,
     DbtState,
     last_dbt_state,
     plan_dbt_build,
+    runs_unit_tests,
 )
 
 # --- which dbt calls a run makes ----------------------------------------------------------------
@@ -49,6 +58,29 @@ def test_changed_models_are_rebuilt_with_their_children_and_the_rest_runs_increm
 
 
 @pytest.mark.unit
+def test_unit_tests_that_passed_on_this_code_are_not_run_again_by_any_call():
+    for last, code in ((None, "code"), (DbtState("old", "macros", "{}"), "new")):
+        plan = plan_dbt_build(last, code, "macros", False, unit_tests_passed=True)
+        assert not runs_unit_tests(plan)
+        assert all(call[-2:] == WITHOUT_UNIT_TESTS for call in plan.calls), plan.calls
+        assert "unit tests passed before" in plan.reason
+        assert runs_unit_tests(plan_dbt_build(last, code, "macros", False))
+    unchanged = plan_dbt_build(DbtState("code", "macros", "{}"), "code", "macros", False, True)
+    assert unchanged.calls == (WITHOUT_UNIT_TESTS,)  # nothing to add
+
+
+@pytest.mark.unit
+def test_the_unit_test_verdict_is_kept_per_state_folder_and_code(tmp_path, monkeypatch):
+    monkeypatch.setenv("IGOT_DBT_STATE_DIR", str(tmp_path / "dbt-state"))
+    published = tmp_path / "igot.duckdb"
+    assert not unit_tests_passed(published, "fingerprint")  # no folder yet
+    state_dir(published).mkdir()
+    record_unit_tests_passed(published, "fingerprint")
+    assert unit_tests_passed(published, "fingerprint")
+    assert not unit_tests_passed(published, "other code")
+
+
+@pytest.mark.unit
 def test_changes_dbt_cannot_trace_or_compare_refresh_everything():
     macro_changed = plan_dbt_build(DbtState("old", "macros", "{}"), "new", "other macros", False)
     # A warehouse built before the manifest was kept knows only the project's fingerprint.
@@ -68,7 +100,10 @@ def test_selector_the_plan_names_is_defined_as_modified_nodes_and_their_children
 
 
 @pytest.mark.unit
-def test_dbt_writes_the_build_copy_through_the_stable_path_and_its_parse_is_kept(tmp_path):
+def test_dbt_writes_the_build_copy_through_the_stable_path_and_its_parse_is_kept(
+    tmp_path, monkeypatch
+):
+    monkeypatch.delenv("IGOT_DBT_STATE_DIR", raising=False)  # the default: beside the warehouse
     published = tmp_path / "igot.duckdb"
     build = tmp_path / ".build" / "run-1.duckdb"
     build.parent.mkdir()
@@ -95,7 +130,8 @@ def test_dbt_writes_the_build_copy_through_the_stable_path_and_its_parse_is_kept
 
 
 @pytest.mark.unit
-def test_a_link_and_log_left_by_a_killed_run_are_not_applied_to_the_next(tmp_path):
+def test_a_link_and_log_left_by_a_killed_run_are_not_applied_to_the_next(tmp_path, monkeypatch):
+    monkeypatch.setenv("IGOT_DBT_STATE_DIR", str(tmp_path / "dbt-state"))
     published = tmp_path / "igot.duckdb"
     killed = tmp_path / "killed.duckdb"
     duckdb.connect(str(killed)).close()
@@ -108,6 +144,36 @@ def test_a_link_and_log_left_by_a_killed_run_are_not_applied_to_the_next(tmp_pat
     with dbt_workspace(published, build, tmp_path / "target") as database:
         assert database.stat().st_ino == build.stat().st_ino
         assert not database.with_name("build.duckdb.wal").exists()
+
+
+def parse_messages(published: Path, target: Path) -> list[str]:
+    """dbt's log messages when a run on `published` parses the project in `target`."""
+    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DO_NOT_TRACK": "1"}
+    command = [str(DBT), "--debug", "--log-format", "json", "parse", "--profiles-dir", "."]
+    command += [*warehouse_vars(stable_database(published)), "--target-path", str(target)]
+    result = subprocess.run(command, cwd=DBT_PROJECT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-3000:]
+    lines = (json.loads(line) for line in result.stdout.splitlines() if line.startswith("{"))
+    return [line["info"]["msg"] for line in lines]
+
+
+def test_a_first_run_reuses_the_install_parse_and_another_warehouse_does_not(tmp_path, monkeypatch):
+    """What `make install` parses is what a first run on the default warehouse may reuse: same
+    vars, same profile. A warehouse elsewhere (its own state folder) parses everything."""
+    monkeypatch.delenv("IGOT_DBT_STATE_DIR", raising=False)
+    installed = tmp_path / "install-target"
+    published = tmp_path / "warehouse" / "igot.duckdb"
+    parse_project(published, installed)
+    for run, warehouse in (("first", published), ("elsewhere", tmp_path / "other" / "igot.duckdb")):
+        (tmp_path / run).mkdir()
+        shutil.copy(installed / "partial_parse.msgpack", tmp_path / run)
+        messages = parse_messages(warehouse, tmp_path / run)
+        refused = [m for m in messages if m.startswith("Unable to do partial parsing")]
+        reused = [m for m in messages if m.startswith("Partial parsing enabled")]
+        if run == "first":
+            assert refused == [] and len(reused) == 1, messages
+        else:
+            assert refused and reused == [], messages
 
 
 # --- a change to one model, end to end ---------------------------------------------------------

@@ -15,7 +15,6 @@ dbt works through a stable path and keeps its parse between runs (`dbt_workspace
 parses only the files that changed.
 """
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,12 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 from dagster_project import settings
 from dagster_project.check_results import ensure_check_results, record_dbt_results
 from dagster_project.dbt_project import dbt_project
-from dagster_project.dbt_workspace import dbt_workspace
+from dagster_project.dbt_workspace import (
+    dbt_workspace,
+    record_unit_tests_passed,
+    unit_tests_passed,
+    warehouse_vars,
+)
 from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import (
     DBT_CODE_GLOBS,
@@ -38,6 +42,8 @@ from dagster_project.run_inputs import (
     plan_dbt_build,
     record_dbt_build,
     record_dbt_state,
+    runs_unit_tests,
+    unit_tests_fingerprint,
 )
 from dagster_project.run_log import ensure_run_log
 
@@ -68,19 +74,26 @@ class WarehouseTranslator(DagsterDbtTranslator):
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     build = warehouse.prepare_build(context.run_id)
+    published = warehouse.published_path()
     code = code_fingerprint(DBT_CODE_GLOBS)
     uncomparable = code_fingerprint(DBT_UNCOMPARABLE_GLOBS)
+    verdict = unit_tests_fingerprint()
     with warehouse.build_connection(context.run_id) as con:
         last = last_dbt_state(con)
-        plan = plan_dbt_build(last, code, uncomparable, is_full_refresh_wanted(context.run.tags))
+        plan = plan_dbt_build(
+            last,
+            code,
+            uncomparable,
+            is_full_refresh_wanted(context.run.tags),
+            unit_tests_passed(published, verdict),
+        )
         ensure_run_log(con)  # the source of the view marts.pipeline_runs
         ensure_check_results(con)  # the source of the view marts.check_results
     context.log.info(f"dbt: {plan.reason}")
     # dbt's per-run artifacts and logs go beside the build copy and leave with it.
     target = warehouse.dbt_target_path(context.run_id)
-    with dbt_workspace(warehouse.published_path(), build, target) as database:
-        common = ["--vars", json.dumps({"warehouse_path": str(database)})]
-        common += ["--threads", str(settings.dbt_threads())]
+    with dbt_workspace(published, build, target) as database:
+        common = [*warehouse_vars(database), "--threads", str(settings.dbt_threads())]
         # dbt's debug log file repeats every node's SQL (about 1 s on the shipped data) and would
         # be removed with the build copy unread: the run log keeps dbt's own output.
         common += ["--log-level-file", "none"]
@@ -95,6 +108,8 @@ def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse
             results.append(
                 (target / "run_results.json").rename(target / f"run_results_{number}.json")
             )
+    if runs_unit_tests(plan):  # and they passed: a failed dbt call has raised
+        record_unit_tests_passed(published, verdict)
     state = DbtState(code, uncomparable, (target / "manifest.json").read_text())
     with warehouse.build_connection(context.run_id) as con:
         record_dbt_build(con, context.run_id, code, plan.rebuilds_whole)
