@@ -24,7 +24,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -122,8 +121,7 @@ def parse_project(published: Path, target: Path | None = None) -> None:
     """`dbt parse` of the project as the runs on `published` will call it, into `target` (default
     the project's own target folder, whose manifest is the one Dagster reads and whose parse a
     run starts from when its state folder has none)."""
-    dbt = Path(sys.executable).parent / "dbt"  # this environment's, as `resources.dbt_cli`
-    command = [str(dbt), "parse", "--quiet", "--profiles-dir", "."]
+    command = [str(settings.dbt_executable()), "parse", "--quiet", "--profiles-dir", "."]
     command += warehouse_vars(stable_database(published))
     if target is not None:
         command += ["--target-path", str(target)]

@@ -3,7 +3,6 @@
 Each takes its location from `settings` unless configured (tests point them at temporary files).
 """
 
-import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cached_property
@@ -85,6 +84,4 @@ class PinnedDbtCli(DbtCliResource):
 
 def dbt_cli() -> DbtCliResource:
     """dbt from this interpreter's environment, whatever PATH says: the pinned dbt-core."""
-    return PinnedDbtCli(
-        project_dir=dbt_project, dbt_executable=str(Path(sys.executable).parent / "dbt")
-    )
+    return PinnedDbtCli(project_dir=dbt_project, dbt_executable=str(settings.dbt_executable()))

@@ -6,6 +6,7 @@ same code at other files. This module imports nothing heavy: the dashboard impor
 """
 
 import os
+import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -51,6 +52,11 @@ def dbt_threads() -> int:
     most nodes are read-only tests, and a model never writes a table another thread reads."""
     configured = os.environ.get("IGOT_DBT_THREADS")
     return int(configured) if configured else min(4, os.cpu_count() or 1)
+
+
+def dbt_executable() -> Path:
+    """dbt from this interpreter's environment, whatever PATH says: the pinned dbt-core."""
+    return Path(sys.executable).parent / "dbt"
 
 
 def dbt_state_dir(warehouse: Path) -> Path:
