@@ -202,7 +202,7 @@ def run(
         discard_build(build_dir, result.run_id)
         forget_owner(build_dir, result.run_id)
     _write_timings(timings, result.run_id, result.success, False, started, stages)
-    print(summary(warehouse, tally_checks(result)))
+    print(summary(warehouse, tally_checks(result), result.run_id if result.success else None))
     if warned:
         print("\nWarnings\n" + "\n".join(f"  {line}" for line in warned))
     docs = docs_dir_for(settings.warehouse_path()) / "index.html"

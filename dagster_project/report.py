@@ -54,6 +54,31 @@ def marts_section(con: duckdb.DuckDBPyConnection) -> str:
     return "Marts built\n" + _table(["mart", "rows"], rows)
 
 
+def with_dbt_tests(tally: CheckTally, con: duckdb.DuckDBPyConnection, run_id: str) -> CheckTally:
+    """The run's checks with the dbt tests it ran, read from the results it recorded: dbt's
+    tests are not Dagster asset checks (dagster_project/assets/dbt.py says why)."""
+    recorded = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'pipeline' "
+        "and table_name = 'check_results'"
+    ).fetchall()[0][0]
+    if not recorded:
+        return tally
+    rows = con.execute(
+        """
+        select 'dbt:' || check_name, status
+        from pipeline.check_results
+        where tool = 'dbt' and run_id = ? and status <> 'skipped'
+        order by check_name
+        """,
+        [run_id],
+    ).fetchall()
+    return CheckTally(
+        passed=tally.passed + [name for name, status in rows if status == "pass"],
+        warned=tally.warned + [name for name, status in rows if status == "warn"],
+        failed=tally.failed + [name for name, status in rows if status in ("fail", "error")],
+    )
+
+
 def checks_section(tally: CheckTally) -> str:
     lines = [
         f"Checks: {len(tally.passed)} passed, {len(tally.warned)} warned, "
@@ -111,8 +136,9 @@ def findings_section(con: duckdb.DuckDBPyConnection) -> str:
     )
 
 
-def summary(warehouse: Path, tally: CheckTally) -> str:
-    """Everything the run summary says about the published warehouse."""
+def summary(warehouse: Path, tally: CheckTally, run_id: str | None = None) -> str:
+    """Everything the run summary says about the published warehouse; when it is the run's
+    own publish (`run_id`), its checks include the dbt tests the run ran."""
     if not warehouse.exists():
         return f"No warehouse at {warehouse} yet."
     con = duckdb.connect(str(warehouse), read_only=True)
@@ -123,6 +149,8 @@ def summary(warehouse: Path, tally: CheckTally) -> str:
         ).fetchall()[0][0]
         parts = [f"Warehouse: {warehouse}"]
         parts.append(load_section(con) if has_raw else "Rows loaded per source\n  (none yet)")
+        if run_id is not None:
+            tally = with_dbt_tests(tally, con, run_id)
         parts.append(checks_section(tally))
         parts.append(findings_section(con))
         parts.append(marts_section(con))

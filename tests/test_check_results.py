@@ -140,6 +140,57 @@ def test_every_expectation_and_dbt_test_has_its_newest_result(shipped_warehouse)
 
 
 @pytest.mark.pipeline
+def test_the_run_summary_counts_every_dbt_test_the_run_ran(shipped_warehouse):
+    """dbt's tests are not Dagster asset checks: the summary reads them from the results."""
+    from dagster_project.report import CheckTally, with_dbt_tests
+
+    results = results_of(shipped_warehouse)
+    dbt = results.loc[results["tool"] == "dbt"]
+    (run_id,) = dbt["run_id"].unique()
+    con = duckdb.connect(str(shipped_warehouse), read_only=True)
+    try:
+        tally = with_dbt_tests(CheckTally(passed=["raw/x:gx_raw_x"]), con, run_id)
+        other_run = with_dbt_tests(CheckTally(), con, "another run")
+    finally:
+        con.close()
+    assert len(tally.passed) + len(tally.warned) == len(dbt) + 1
+    assert tally.passed[0] == "raw/x:gx_raw_x" and not tally.failed
+    assert {f"dbt:{name}" for name in dbt["check_name"]} == set(tally.passed[1:] + tally.warned)
+    assert other_run == CheckTally()
+
+
+@pytest.mark.unit
+def test_the_summary_sorts_dbt_tests_by_outcome_and_leaves_out_other_runs_and_skips():
+    import datetime as dt
+
+    from dagster_project.report import CheckTally, checks_section, with_dbt_tests
+
+    con = duckdb.connect()
+    assert with_dbt_tests(CheckTally(), con, "run-1") == CheckTally()  # nothing recorded yet
+    check_results.ensure_check_results(con)
+    checked = dt.datetime(2026, 3, 31, 12, 0)
+    rows = [
+        (run, checked, tool, "marts", name, name, "t", "error", status, 0, None, None)
+        for run, tool, name, status in [
+            ("run-1", "dbt", "not_null_a", "pass"),
+            ("run-1", "dbt", "unique_b", "warn"),
+            ("run-1", "dbt", "accepted_c", "fail"),
+            ("run-1", "dbt", "relationships_d", "skipped"),
+            ("run-1", "great_expectations", "expect_e", "pass"),
+            ("run-0", "dbt", "not_null_f", "pass"),
+        ]
+    ]
+    check_results._insert(con, rows)
+    tally = with_dbt_tests(CheckTally(warned=["raw/x:gx_raw_x"]), con, "run-1")
+    assert tally == CheckTally(
+        passed=["dbt:not_null_a"],
+        warned=["raw/x:gx_raw_x", "dbt:unique_b"],
+        failed=["dbt:accepted_c"],
+    )
+    assert checks_section(tally).splitlines()[0] == "Checks: 1 passed, 2 warned, 1 failed"
+
+
+@pytest.mark.pipeline
 def test_a_warning_says_how_many_rows_which_ones_and_why(shipped_warehouse):
     results = results_of(shipped_warehouse)
     warned = results.loc[results["status"] == "warn"]
