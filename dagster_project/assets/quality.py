@@ -21,6 +21,7 @@ Every check also renders its results into the Data Docs site beside the warehous
 import dagster as dg
 
 from dagster_project.check_results import record_suite_outcome
+from dagster_project.memory import return_freed_memory
 from dagster_project.resources import Warehouse
 from dagster_project.run_inputs import files_to_validate, is_full_refresh_wanted
 from expectations.runner import (
@@ -75,6 +76,9 @@ def build_suite_checks(suites: list[Suite], name: str) -> dg.AssetChecksDefiniti
                     outcome = validate_suite(con, suite, run_name=run_id, only_files=only_files)
                     record_suite_outcome(con, run_id, outcome)  # read by marts.check_results
                     outcomes.append(outcome)
+        # dbt runs next with its own DuckDB budget: what this process freed must not stay
+        # counted beside it (see dagster_project/memory.py).
+        return_freed_memory()
         docs = _data_docs(context, warehouse, outcomes)
         for outcome in outcomes:
             for failure in outcome.failures:

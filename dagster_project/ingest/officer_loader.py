@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from dagster_project.ingest.discovery import OfficerDelivery
 from dagster_project.ingest.loader import FileLoad, ensure_bookkeeping_tables
@@ -40,6 +39,7 @@ from dagster_project.ingest.sources import (
 )
 from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
 from dagster_project.ingest.zip_members import Member, check_opens, csv_members
+from dagster_project.memory import return_freed_memory
 
 OFFICER_LINEAGE = (
     "extra_columns json",
@@ -172,13 +172,6 @@ def _replace_unit(
         raise
 
 
-def release_arrow_memory() -> None:
-    """Hand the memory Arrow freed back to the system: its allocator (mimalloc) otherwise keeps
-    the pages of every batch read, about 3 GB after a Bihar-sized enrolment report, for the
-    rest of the run."""
-    pa.default_memory_pool().release_unused()
-
-
 def delivered_officer_files(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """The hash of each officer file (a ZIP or a CSV) as last loaded; empty before the first."""
     exists = con.execute(
@@ -286,7 +279,7 @@ def _stage_unit(
         first_of[staged_file.sha256] = member.load_name
         unit.files.append(staged_file)
     _key_by_user_report_phone(con, delivery.unit)
-    release_arrow_memory()
+    return_freed_memory()  # the batches of the unit's CSVs
     return unit
 
 
