@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from dagster_project.ingest import officer_files
 from dagster_project.ingest.discovery import officer_deliveries
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.officer_loader import load_officer_deliveries
@@ -245,6 +246,33 @@ def test_a_password_protected_zip_gives_the_same_raw_tables_as_the_csvs(tmp_path
             "select distinct source_file, source_member from raw.officer_users"
         ).fetchall()
     assert lineage == [(f"{DELIVERY}/reports.zip", "user-report.csv")]
+
+
+@pytest.mark.unit
+def test_rows_read_in_many_arrow_blocks_load_as_from_one(tmp_path, key_file, monkeypatch):
+    """Arrow cuts a file into blocks of bytes and the loader gathers blocks into batches of
+    rows before staging them: however a file is cut, every row keeps its line and its cells."""
+    raw = officer_raw(tmp_path)
+    load(raw, tmp_path / "whole.duckdb", key_file)
+    gathered = []
+
+    def spy(reader, rows):
+        gathered.append([])  # the batch sizes of one file
+        for table in batches_of_at_least(reader, rows):
+            gathered[-1].append(len(table))
+            yield table
+
+    batches_of_at_least = officer_files._batches_of_at_least
+    monkeypatch.setattr(officer_files, "ARROW_BLOCK_BYTES", 1024)  # a row or two per block
+    monkeypatch.setattr(officer_files, "BATCH_ROWS", 3)
+    monkeypatch.setattr(officer_files, "_batches_of_at_least", spy)
+    load(raw, tmp_path / "cut.duckdb", key_file)
+    assert max(len(sizes) for sizes in gathered) > 1, gathered
+    assert all(rows >= 3 for sizes in gathered for rows in sizes[:-1]), gathered
+    for table in [source.name for source in OFFICER_SOURCES] + ["quarantine", "file_loads"]:
+        whole = table_rows(tmp_path / "whole.duckdb", table)
+        assert whole, table
+        assert table_rows(tmp_path / "cut.duckdb", table) == whole, table
 
 
 @pytest.mark.unit

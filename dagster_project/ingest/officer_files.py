@@ -156,13 +156,32 @@ def _stage_arrow_batches(
         ),
     )
     records = 0
-    for batch in reader:
+    for rows in _batches_of_at_least(reader, BATCH_ROWS):
         first_row = layout.header_row + records + 1
-        rows = pa.Table.from_batches([batch])
         numbers = pa.array(np.arange(first_row, first_row + len(rows), dtype=np.int64))
         records += len(rows)
         _stage_batch(con, member, layout, rows, numbers, None, secret, cache)
     return records
+
+
+def _batches_of_at_least(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa.Table]:
+    """Arrow's record batches gathered into tables of at least `rows` rows (the last may be
+    shorter).
+
+    Arrow cuts a batch per block of bytes: about 47,000 rows of the enrolment report. DuckDB
+    pays a fixed cost per insert that fills less than a row group (122,880 rows): inserting a
+    million rows took 10 s as 22 of Arrow's batches and 1.3 s as five of 200,000 rows.
+    """
+    pending: list[pa.RecordBatch] = []
+    pending_rows = 0
+    for batch in reader:
+        pending.append(batch)
+        pending_rows += len(batch)
+        if pending_rows >= rows:
+            yield pa.Table.from_batches(pending)
+            pending, pending_rows = [], 0
+    if pending:
+        yield pa.Table.from_batches(pending)
 
 
 def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | None) -> Layout:
