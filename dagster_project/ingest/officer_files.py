@@ -28,8 +28,13 @@ from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import HeaderMap, map_header
 from dagster_project.ingest.pseudonyms import KeyCache, officer_keys, phone_keys
 from dagster_project.ingest.readers import trim_trailing_blanks
-from dagster_project.ingest.sources import OFFICER_REPORTS, Source, normalise_header
-from dagster_project.ingest.typing_sql import sql_literal
+from dagster_project.ingest.sources import (
+    OFFICER_REPORTS,
+    SQL_TYPES,
+    Source,
+    normalise_header,
+)
+from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
 from dagster_project.ingest.zip_members import HashingReader, Member
 
 BATCH_ROWS = 200_000
@@ -329,35 +334,79 @@ def _stage_batch(
         staged[f"x_{index}"] = rows.column(f"f{index}")
     batch = pa.table(staged)
     del rows  # the only object holding personal values; not handed on
-    extras = (
-        "json_object("
-        + ", ".join(f"{sql_literal(text)}, x_{i}" for i, text in layout.kept_extras.items())
-        + ")"
-        if layout.kept_extras
-        else "cast(null as json)"
-    )
-    stored = [f"c_{c.name}" for c in layout.source.stored_columns]
-    keys = ["officer_key", "key_basis", "phone_key"] if layout.source.identifying_columns else []
     con.register("officer_batch", batch)
     try:
         con.execute(
-            f"insert into {staging_table(layout.source)} by name select "
-            + ", ".join(
-                [
-                    f"{sql_literal(member.source_file)} as source_file",
-                    f"{sql_literal(member.member) if member.member else 'null'} as source_member",
-                    f"{sql_literal(member.load_name)} as load_name",
-                    "source_row",
-                    "problem",
-                    *keys,
-                    *stored,
-                    f"{extras} as extra_columns",
-                ]
-            )
-            + " from officer_batch"
+            f"insert into {staging_table(layout.source)} by name "
+            + typed_batch_sql(layout.source, member, layout.kept_extras)
         )
     finally:
         con.unregister("officer_batch")
+
+
+def typed_batch_sql(source: Source, member: Member, kept_extras: dict[int, str]) -> str:
+    """The rows of `officer_batch` (text cells, keys, line numbers) typed and judged, as the
+    staging table holds them: typing in the same statement that stages a batch spares a
+    second pass over a delivery's millions of rows.
+
+    The typing is the same SQL as every other source's (`typing_sql.py`). A quarantined row
+    keeps its cells as text in `raw_cells`; personal columns were never in the batch.
+    """
+    extras = (
+        "json_object("
+        + ", ".join(f"{sql_literal(text)}, x_{i}" for i, text in kept_extras.items())
+        + ")"
+        if kept_extras
+        else "cast(null as json)"
+    )
+    typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.stored_columns]
+    reasons = [
+        reason_expression(c, f"c_{c.name}", c.name, c.header, "false")
+        for c in source.stored_columns
+    ]
+    if source.identifying_columns:
+        reasons.append(f"case when officer_key is null then {sql_literal(NO_IDENTIFIER)} end")
+    keys = ["officer_key", "key_basis", "phone_key"] if source.identifying_columns else []
+    cells = (
+        "json_object("
+        + ", ".join(f"{sql_literal(c.header)}, c_{c.name}" for c in source.stored_columns)
+        + ")"
+        if source.stored_columns
+        else "json_object()"
+    )
+    raw_cells = f"json_merge_patch(coalesce(extra_columns, json_object()), {cells})"
+    member_name = sql_literal(member.member) if member.member else "null"
+    return f"""
+        with typed as (
+            select
+                *,
+                {"".join(value + ", " for value in typed)}
+                {extras} as extra_columns
+            from officer_batch
+        ),
+        judged as (
+            select
+                *,
+                coalesce(
+                    problem, nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '')
+                ) as reason
+            from typed
+        )
+        select
+            {sql_literal(member.source_file)} as source_file,
+            {member_name} as source_member,
+            {sql_literal(member.load_name)} as load_name,
+            source_row,
+            {"".join(name + ", " for name in [*keys, *(c.name for c in source.stored_columns)])}
+            extra_columns,
+            reason,
+            -- Only quarantined rows keep their cells; a ragged row keeps none.
+            case
+                when problem is not null then json_object()
+                when reason is not null then {raw_cells}
+            end as raw_cells
+        from judged
+    """
 
 
 def _all_blank(rows: pa.Table) -> pa.ChunkedArray | pa.Array:
@@ -373,13 +422,14 @@ def staging_table(source: Source) -> str:
 
 
 def create_staging_table(con: duckdb.DuckDBPyConnection, source: Source) -> None:
-    """Text cells of one report's files, without personal columns, before typing."""
+    """One report's rows of the delivery being loaded, typed and judged, without personal
+    columns: what the load then routes to its raw table or to quarantine."""
     keys = (
         ["officer_key varchar", "key_basis varchar", "phone_key varchar"]
         if source.identifying_columns
         else []
     )
-    cells = [f"c_{c.name} varchar" for c in source.stored_columns]
+    typed = [f"{c.name} {SQL_TYPES[c.kind]}" for c in source.stored_columns]
     con.execute(
         f"create or replace temp table {staging_table(source)} ("
         + ", ".join(
@@ -389,10 +439,11 @@ def create_staging_table(con: duckdb.DuckDBPyConnection, source: Source) -> None
                 "load_name varchar",
                 "file_sha256 varchar",
                 "source_row bigint",
-                "problem varchar",
                 *keys,
-                *cells,
+                *typed,
                 "extra_columns json",
+                "reason varchar",
+                "raw_cells json",
             ]
         )
         + ")"

@@ -22,7 +22,6 @@ import duckdb
 from dagster_project.ingest.discovery import OfficerDelivery
 from dagster_project.ingest.loader import FileLoad, ensure_bookkeeping_tables
 from dagster_project.ingest.officer_files import (
-    NO_IDENTIFIER,
     NotAnOfficerReport,
     StagedFile,
     create_staging_table,
@@ -37,7 +36,7 @@ from dagster_project.ingest.sources import (
     SQL_TYPES,
     Source,
 )
-from dagster_project.ingest.typing_sql import parse_expression, reason_expression, sql_literal
+from dagster_project.ingest.typing_sql import sql_literal
 from dagster_project.ingest.zip_members import Member, check_opens, csv_members
 from dagster_project.memory import return_freed_memory
 
@@ -354,103 +353,40 @@ def _route(
     file_values: dict[str, str],
     loaded_at: dt.datetime,
 ) -> dict[str, tuple[int, int, int]]:
-    """Type the staged rows of one report of a delivery and send each to its table or to
-    quarantine.
+    """Send each staged row of one report of a delivery (typed and judged as it was staged)
+    to its raw table or to quarantine.
 
     Returns per CSV: rows read, loaded and quarantined.
     """
-    con.execute(_typed_sql(source, file_values, loaded_at), [unit, unit + "/"])
-    try:
-        names = [f.name for f in source.file_fields] + [c.name for c in source.stored_columns]
-        if source.identifying_columns:
-            names += ["officer_key", "key_basis"]
-        names += [
-            "extra_columns",
-            "source_file",
-            "source_member",
-            "file_sha256",
-            "source_row",
-            "loaded_at",
-        ]
-        con.execute(
-            f"insert into raw.{source.name} ({', '.join(names)}) "
-            f"select {', '.join(names)} from officer_typed where reason is null"
-        )
-        con.execute(
-            f"insert into raw.quarantine select {sql_literal(source.name)}, load_name, "
-            "file_sha256, source_row, raw_cells, reason, loaded_at "
-            "from officer_typed where reason is not null"
-        )
-        counted = con.execute(
-            "select load_name, count(*), count(*) filter (where reason is null), "
-            "count(*) filter (where reason is not null) from officer_typed group by load_name"
-        ).fetchall()
-    finally:
-        con.execute("drop table if exists officer_typed")
-    return {row[0]: row[1:] for row in counted}
-
-
-def _typed_sql(source: Source, file_values: dict[str, str], loaded_at: dt.datetime) -> str:
-    """One statement that types and judges every staged row of one report of the delivery
-    bound as its two parameters (the unit, and the unit followed by '/')."""
+    staged = f"{staging_table(source)} where {_of_unit('load_name')}"
+    of_unit = [unit, unit + "/"]
     file_fields = [
-        f"cast({sql_literal(file_values[f.name])} as {SQL_TYPES[f.kind]}) as {f.name}"
+        f"cast({sql_literal(file_values[f.name])} as {SQL_TYPES[f.kind]})"
         for f in source.file_fields
     ]
-    typed = [f"{parse_expression(c, f'c_{c.name}')} as {c.name}" for c in source.stored_columns]
-    reasons = [
-        reason_expression(c, f"c_{c.name}", c.name, c.header, "false")
-        for c in source.stored_columns
-    ]
+    loaded = f"cast({sql_literal(loaded_at.isoformat())} as timestamp)"
+    kept = [c.name for c in source.stored_columns]
     if source.identifying_columns:
-        reasons.append(f"case when officer_key is null then {sql_literal(NO_IDENTIFIER)} end")
-    keys = ["officer_key", "key_basis"] if source.identifying_columns else []
-    # The row's cells for a person to read in quarantine: personal columns were never staged.
-    cells = (
-        "json_object("
-        + ", ".join(f"{sql_literal(c.header)}, c_{c.name}" for c in source.stored_columns)
-        + ")"
-        if source.stored_columns
-        else "json_object()"
+        kept += ["officer_key", "key_basis"]
+    kept += ["extra_columns", "source_file", "source_member", "file_sha256", "source_row"]
+    names = [f.name for f in source.file_fields] + kept + ["loaded_at"]
+    con.execute(
+        f"insert into raw.{source.name} ({', '.join(names)}) "
+        f"select {', '.join([*file_fields, *kept, loaded])} from {staged} and reason is null",
+        of_unit,
     )
-    raw_cells = f"json_merge_patch(coalesce(extra_columns, json_object()), {cells})"
-    stored = [c.name for c in source.stored_columns]
-    return f"""
-        create temp table officer_typed as
-        with typed as (
-            select
-                *,
-                {"".join(value + ", " for value in typed)}
-                cast({sql_literal(loaded_at.isoformat())} as timestamp) as loaded_at
-            from {staging_table(source)}
-            where {_of_unit("load_name")}
-        ),
-        judged as (
-            select
-                *,
-                coalesce(
-                    problem, nullif(concat_ws('; ', {", ".join(reasons) or "null"}), '')
-                ) as reason
-            from typed
-        )
-        select
-            {"".join(value + ", " for value in file_fields)}
-            {"".join(name + ", " for name in [*stored, *keys])}
-            extra_columns,
-            source_file,
-            source_member,
-            load_name,
-            file_sha256,
-            source_row,
-            loaded_at,
-            reason,
-            -- Only quarantined rows keep their cells; a ragged row keeps none.
-            case
-                when problem is not null then json_object()
-                when reason is not null then {raw_cells}
-            end as raw_cells
-        from judged
-    """
+    con.execute(
+        f"insert into raw.quarantine select {sql_literal(source.name)}, load_name, "
+        f"file_sha256, source_row, raw_cells, reason, {loaded} "
+        f"from {staged} and reason is not null",
+        of_unit,
+    )
+    counted = con.execute(
+        "select load_name, count(*), count(*) filter (where reason is null), "
+        f"count(*) filter (where reason is not null) from {staged} group by load_name",
+        of_unit,
+    ).fetchall()
+    return {row[0]: row[1:] for row in counted}
 
 
 def _log(
