@@ -401,14 +401,13 @@ def validate_suite(
     """
     try:
         chunks = file_chunks(con, suite, only_files) if suite.is_per_file else [None]
-        outcomes = [validate_table(read_table(con, suite, chunks[0]), suite, run_name)]
+        outcomes = [_validate_chunk(con, suite, chunks[0], None, run_name)]
         if len(chunks) > 1:
             present = set(con.sql(suite.query()).limit(0).columns)
             columns = [c for c in suite.row_columns if c in present]
             rows_only = suite.without_shape()
             outcomes += [
-                validate_table(read_table(con, suite, chunk, columns), rows_only, run_name)
-                for chunk in chunks[1:]
+                _validate_chunk(con, rows_only, chunk, columns, run_name) for chunk in chunks[1:]
             ]
     except duckdb.Error as err:
         unreadable = FailedExpectation(
@@ -420,6 +419,27 @@ def validate_suite(
         )
         return SuiteOutcome(suite=suite, evaluated=0, rows=None, failures=(unreadable,))
     return _combined(suite, outcomes)
+
+
+def _validate_chunk(
+    con: duckdb.DuckDBPyConnection,
+    suite: Suite,
+    chunk: Chunk | None,
+    columns: list[str] | None,
+    run_name: str | None,
+) -> SuiteOutcome:
+    """Read one chunk, validate it, and empty its DataFrame.
+
+    GX's context keeps the frame it validated inside reference cycles, which Python collects
+    rarely: each 200,000-row chunk of the officers' enrolment report stayed resident, about
+    115 MB apiece and 4 GB over two Bihar-sized dates. A collection per chunk would free them
+    but costs 0.2 s in the pipeline's process; dropping the frame's columns in place frees the
+    data at once, leaving GX an empty frame it no longer reads.
+    """
+    frame = read_table(con, suite, chunk, columns)
+    outcome = validate_table(frame, suite, run_name)
+    frame.drop(columns=list(frame.columns), inplace=True)
+    return outcome
 
 
 def file_chunks(

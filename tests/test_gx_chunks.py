@@ -130,3 +130,24 @@ def test_validating_in_chunks_finds_what_one_pass_finds(con, monkeypatch):
         ("mdo/b_2026-01-31.csv", 2, 300),
         ("mdo/b_2026-01-31.csv", 4, 400),
     }
+
+
+def test_no_validated_chunk_stays_resident(con, monkeypatch):
+    """GX's context keeps each frame it validated in reference cycles; a chunk's data must be
+    released once its outcome is taken, or every chunk of a Bihar-sized report stays in memory.
+    The outcome (rows, failures, samples) is still whole."""
+    monkeypatch.setenv("IGOT_GX_CHUNK_ROWS", "2")
+    frames = []
+
+    def recording_read_table(*args, **kwargs):
+        frame = read_table(*args, **kwargs)
+        frames.append(frame)
+        return frame
+
+    monkeypatch.setattr(runner, "read_table", recording_read_table)
+    outcome = validate_suite(con, SUITE)
+    assert len(frames) > 2
+    assert [len(frame.columns) for frame in frames] == [0] * len(frames)  # no data left
+    assert outcome.rows == 9
+    [found] = outcome.failures
+    assert found.unexpected_count == 3 and len(found.sample) == 3
