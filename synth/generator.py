@@ -12,6 +12,7 @@ import json
 import multiprocessing
 import os
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -282,9 +283,14 @@ def generate(params: Parameters, out: Path | None = None, jobs: int | None = Non
         outputs = [generate_state(task) for task in tasks]
     else:
         # Spawned, not forked: a fork copies the caller's threads' locks mid-use (a pytest
-        # worker's, DuckDB's), and a forked pool worker once hung on one for good.
-        with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-            outputs = pool.map(generate_state, tasks, chunksize=1)
+        # worker's, DuckDB's), and a forked pool worker once hung on one for good. An executor,
+        # not multiprocessing.Pool: leaving a Pool's `with` terminates it, and its worker
+        # handler can start a replacement worker during that; the new worker waits on the task
+        # queue forever and the terminate joins it forever (seen in `make test`, both workers
+        # idle in Pool._terminate_pool). The executor's shutdown waits for its workers to end.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=spawn) as executor:
+            outputs = list(executor.map(generate_state, tasks))
 
     ranking_bytes = ranking_rows_written = 0
     for date in dates:
