@@ -8,7 +8,10 @@
     Unicode classes take about half a millisecond each: minutes on a national warehouse. So
     when the model is compiled, the seeds' patterns and the known states are read from the
     warehouse and every (pattern, state) pair becomes a literal; the row picks its literal by
-    comparing its pattern and state. A pattern or state not known at compile time (a unit
+    comparing its pattern and state. Only the states with rows are written out, and a pattern
+    without the {state} placeholder is written once: DuckDB compiles every literal pattern
+    while binding the query, so 37 states times every pattern cost seconds on a run of one
+    state's data (3.5 s of the shipped data's build, for 101 names). A pattern or state not known at compile time (a unit
     test's own fixtures, which are not warehouse tables; a parse; a first build before the
     seeds exist) falls back to the per-row pattern, so the result is the same either way, only
     slower.
@@ -16,10 +19,10 @@
     The contract this relies on (reading the warehouse while compiling):
     - dbt compiles a node just before it runs it, in dependency order, against the database of
       the run (the build copy the profile's warehouse_path points at). The seeds
-      org_mapping_merged_cell_patterns, org_mapping_rule_settings and states, and the view
+      org_mapping_merged_cell_patterns and org_mapping_rule_settings, and the view
       review_mdo_rows, are upstream of every model that calls these macros, so what they read
       is what this build loaded, not a previous run's state. A call from a model that is not
-      downstream of those four would read stale values: keep the refs in review_seed_values.
+      downstream of those three would read stale values: keep the refs in review_seed_values.
     - Seed values hold no line break (they are joined and split on one).
     - A pattern's state placeholder is the text {state}, replaced by the state's name in lower
       case, exactly as review_state_regex does per row.
@@ -35,18 +38,21 @@
         ~ " where setting in ('district_pattern', 'department_like_pattern')"
     ).split('\n') | reject('equalto', '') | list -%}
     {%- set states = review_seed_values(
-        "select state from " ~ ref('states')
-        ~ " union select distinct state from " ~ ref('review_mdo_rows')
+        "select distinct state from " ~ ref('review_mdo_rows')
     ).split('\n') | reject('equalto', '') | list -%}
     {%- if templates and states -%}
     case
         {%- for known in templates %}
+        {%- if '{state}' in known %}
         when {{ template }} = {{ review_sql_text(known) }} then case {{ state }}
             {%- for state_name in states %}
             when {{ review_sql_text(state_name) }} then {{ function }}({{ text }}, {{ review_sql_text(known.replace('{state}', state_name.lower())) }}, {{ arguments }})
             {%- endfor %}
             else {{ dynamic }}
         end
+        {%- else %}
+        when {{ template }} = {{ review_sql_text(known) }} then {{ function }}({{ text }}, {{ review_sql_text(known) }}, {{ arguments }})
+        {%- endif %}
         {%- endfor %}
         else {{ dynamic }}
     end
@@ -80,7 +86,7 @@
 {% macro review_seed_values(query) -%}
     {%- set check = namespace(ready=execute and model.resource_type != 'unit_test') -%}
     {%- if check.ready -%}
-        {%- for relation in [ref('org_mapping_merged_cell_patterns'), ref('org_mapping_rule_settings'), ref('states'), ref('review_mdo_rows')] -%}
+        {%- for relation in [ref('org_mapping_merged_cell_patterns'), ref('org_mapping_rule_settings'), ref('review_mdo_rows')] -%}
             {%- if load_relation(relation) is none -%}
                 {%- set check.ready = false -%}
             {%- endif -%}
