@@ -98,10 +98,14 @@ def recognise(file_name: str, header: list[str]) -> Source | None:
 
 
 def stage_member(
-    con: duckdb.DuckDBPyConnection, member: Member, source: Source | None, secret: bytes
+    con: duckdb.DuckDBPyConnection,
+    member: Member,
+    source: Source | None,
+    secret: bytes,
+    cache: KeyCache,
 ) -> StagedFile:
-    """Read one CSV into the staging table of its report; `source` None means recognise it."""
-    cache: KeyCache = {}
+    """Read one CSV into the staging table of its report; `source` None means recognise it.
+    `cache` holds the keys computed for the delivery's earlier files."""
     try:
         return _stage_fast(con, member, source, secret, cache)
     except _NeedsLenientReader as slow:
@@ -410,11 +414,15 @@ def typed_batch_sql(source: Source, member: Member, kept_extras: dict[int, str])
 
 
 def _all_blank(rows: pa.Table) -> pa.ChunkedArray | pa.Array:
-    blank = None
+    """Which rows have no filled cell. Column by column, stopping once no row is left blank:
+    in a report almost every row's first cells are filled, so one or two columns decide."""
+    blank = pa.chunked_array([pa.array(np.ones(len(rows), dtype=bool))])
     for column in rows.columns:
+        if not pc.any(blank).as_py():
+            break
         empty = pc.equal(pc.utf8_trim_whitespace(pc.fill_null(column, "")), "")
-        blank = empty if blank is None else pc.and_(blank, empty)
-    return blank if blank is not None else pa.array([True] * len(rows))
+        blank = pc.and_(blank, empty)
+    return blank
 
 
 def staging_table(source: Source) -> str:

@@ -28,7 +28,7 @@ from dagster_project.ingest.officer_files import (
     stage_member,
     staging_table,
 )
-from dagster_project.ingest.pseudonyms import officer_secret
+from dagster_project.ingest.pseudonyms import KeyCache, officer_secret
 from dagster_project.ingest.sources import (
     OFFICER_BANDS,
     OFFICER_SOURCES,
@@ -256,10 +256,11 @@ def _stage_unit(
     """
     unit = StagedUnit()
     first_of: dict[str, str] = {}  # content hash -> the CSV it was first read from
+    keys = KeyCache()  # the reports of a delivery name the same officers
     for member in members:
         source = OFFICER_BANDS if delivery.unit.startswith(OFFICER_BANDS.folder + "/") else None
         try:
-            staged_file = stage_member(con, member, source, secret)
+            staged_file = stage_member(con, member, source, secret, keys)
         except NotAnOfficerReport:
             outcome.ignored.append(member.load_name)
             continue

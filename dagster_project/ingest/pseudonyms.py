@@ -5,13 +5,15 @@ else the phone's last ten digits, and becomes `officer_key` = HMAC-SHA256 of `<b
 with a secret that lives outside the warehouse and the repository. Without the secret a key
 cannot be recomputed from a guessed e-mail; with a new secret (a lost one) every officer simply
 gets a new key. The hash is computed once per distinct identifier and spread over the rows with
-Arrow, so a report of millions of rows costs one HMAC per officer.
+Arrow, and a delivery's reports share one cache (they name the same officers), so a delivery of
+millions of rows costs one HMAC per officer and basis.
 """
 
 import hashlib
 import hmac
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import pyarrow as pa
@@ -20,8 +22,15 @@ import pyarrow.compute as pc
 from dagster_project.ingest.errors import RawFileError
 
 KEY_BASES = ("email", "employee_id", "phone")  # tried in this order
-KeyCache = dict[str, str]  # '<basis>:<identifier>' -> key, kept across a file's batches
 SECRET_BYTES = 32
+
+
+class KeyCache:
+    """The keys computed so far, per basis and normalised identifier: kept across the batches
+    and files of one delivery."""
+
+    def __init__(self) -> None:
+        self.by_basis: dict[str, dict[str, str]] = {}
 
 
 def officer_secret(path: Path) -> bytes:
@@ -103,18 +112,31 @@ def officer_key(basis: str, identifier: str, secret: bytes) -> str:
     return hmac.new(secret, f"{basis}:{identifier}".encode(), hashlib.sha256).hexdigest()
 
 
+def _key_function(basis: str, secret: bytes) -> Callable[[str], str]:
+    """officer_key for one basis, faster: the HMAC of the `<basis>:` prefix is computed once and
+    copied for each identifier (HMAC reads its message as a stream, so the key is the same)."""
+    prefixed = hmac.new(secret, f"{basis}:".encode(), hashlib.sha256)
+
+    def key(identifier: str) -> str:
+        digest = prefixed.copy()
+        digest.update(identifier.encode())
+        return digest.hexdigest()
+
+    return key
+
+
 def _hashed(values: pa.ChunkedArray, basis: str, secret: bytes, cache: KeyCache | None) -> pa.Array:
     """HMAC of every distinct value once, spread over the rows by dictionary index."""
-    cache = {} if cache is None else cache
+    cache = KeyCache() if cache is None else cache
     encoded = pc.dictionary_encode(values)
     if isinstance(encoded, pa.ChunkedArray):
         encoded = encoded.unify_dictionaries().combine_chunks() if encoded.num_chunks else None
     if encoded is None:
         return pa.array([], pa.string())
-    digests = []
-    for value in encoded.dictionary.to_pylist():
-        tagged = f"{basis}:{value}"
-        if tagged not in cache:
-            cache[tagged] = officer_key(basis, value, secret)
-        digests.append(cache[tagged])
+    known = cache.by_basis.setdefault(basis, {})
+    key = _key_function(basis, secret)
+    digests = [
+        known.get(value) or known.setdefault(value, key(value))
+        for value in encoded.dictionary.to_pylist()
+    ]
     return pc.take(pa.array(digests, pa.string()), encoded.indices)
