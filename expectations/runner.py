@@ -23,6 +23,7 @@ from typing import Any
 
 import duckdb
 import great_expectations as gx
+import numpy as np
 import pandas as pd
 from great_expectations.core.expectation_validation_result import (
     ExpectationSuiteValidationResult,
@@ -335,6 +336,14 @@ def read_table(
     """The suite's table (or a chunk of it), with its derived columns, as a DataFrame."""
     frame = con.sql(suite.query(chunk, columns)).df()
     for column in frame.columns:
+        # GX's range rule is vectorised only for a column whose dtype equals Python's int or
+        # float (int64, float64); an INTEGER column (int32) was compared row by row in Python:
+        # 7.5 of 52 CPU s for a Bihar-sized enrolment report. Widening changes no value.
+        dtype = frame[column].dtype
+        if isinstance(dtype, np.dtype) and dtype.kind in "iu" and dtype.itemsize < 8:
+            frame[column] = frame[column].astype(np.int64)
+        elif isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+            frame[column] = frame[column].astype(np.float64)
         # GX compares a datetime column with bounds written as strings ("2020-01-01") only
         # when the column is in nanoseconds; DuckDB hands dates over in microseconds.
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
