@@ -79,7 +79,14 @@ def serve_and_look(tmp_path: Path, *extra: str) -> set[str]:
         return addresses
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Streamlit sometimes ignores SIGTERM while it is still starting up (seen once on a
+            # slow machine in a fresh-clone run); this test checks where it listens, not how it
+            # stops.
+            server.kill()
+            server.wait(timeout=30)
 
 
 @pytest.mark.unit
