@@ -108,7 +108,8 @@ def phone_keys(
 
 
 def officer_key(basis: str, identifier: str, secret: bytes) -> str:
-    """The key of one normalised identifier."""
+    """The key of one normalised identifier: the definition. `_key_function` computes the same
+    key faster for many identifiers; the tests compare the two."""
     return hmac.new(secret, f"{basis}:{identifier}".encode(), hashlib.sha256).hexdigest()
 
 

@@ -11,10 +11,10 @@
     comparing its pattern and state. Only the states with rows are written out, and a pattern
     without the {state} placeholder is written once: DuckDB compiles every literal pattern
     while binding the query, so 37 states times every pattern cost seconds on a run of one
-    state's data (3.5 s of the shipped data's build, for 101 names). A pattern or state not known at compile time (a unit
-    test's own fixtures, which are not warehouse tables; a parse; a first build before the
-    seeds exist) falls back to the per-row pattern, so the result is the same either way, only
-    slower.
+    state's data (3.5 s of the shipped data's build, for 101 names). A pattern or state not
+    known at compile time (a unit test's own fixtures, which are not warehouse tables; a
+    parse; a first build before the seeds exist) falls back to the per-row pattern, so the
+    result is the same either way, only slower.
 
     The contract this relies on (reading the warehouse while compiling):
     - dbt compiles a node just before it runs it, in dependency order, against the database of
