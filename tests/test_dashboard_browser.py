@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
-from support import REPO_ROOT, chromium_browser, served_dashboard
+from support import REPO_ROOT, chromium_browser, served_dashboard, wait_for_charts
 from support import settle as settle_page
 
 from streamlit_app.i18n import catalogue
@@ -76,15 +76,6 @@ def settle(page) -> None:
     settle_page(page, PAGE_SECONDS)
 
 
-def wait_for_charts(page) -> None:
-    """Vega draws after the script run has finished: wait until every chart has its SVG."""
-    page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]"
-        ".every(chart => chart.querySelector('.vega-embed svg'))",
-        timeout=PAGE_SECONDS * 1000,
-    )
-
-
 @pytest.fixture(scope="module")
 def requests_made() -> list[str]:
     """Every URL any page of this module asked for, filled in by `visit`."""
@@ -106,7 +97,7 @@ def visit(browser, dashboard, requests_made, page_name: str, *, language="en", w
             timeout=PAGE_SECONDS * 1000
         )
         settle(page)
-        wait_for_charts(page)
+        wait_for_charts(page, PAGE_SECONDS)
         yield page
     finally:
         page.close()

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from conftest import SHIPPED_RAW, materialize_into
 from streamlit.testing.v1 import AppTest
-from support import free_port
+from support import free_port, stop_server
 
 from streamlit_app import components
 from streamlit_app.formatting import MISSING, md, spreadsheet_safe
@@ -78,15 +78,7 @@ def serve_and_look(tmp_path: Path, *extra: str) -> set[str]:
             time.sleep(0.2)
         return addresses
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            # Streamlit sometimes ignores SIGTERM while it is still starting up (seen once on a
-            # slow machine in a fresh-clone run); this test checks where it listens, not how it
-            # stops.
-            server.kill()
-            server.wait(timeout=30)
+        stop_server(server, seconds=30)
 
 
 @pytest.mark.unit

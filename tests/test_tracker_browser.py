@@ -5,12 +5,10 @@ Screenshots go to tests/artifacts/ (ignored by git) for a person to look at.
 """
 
 from collections.abc import Iterator
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from support import REPO_ROOT, chromium_browser, served_dashboard
+from support import REPO_ROOT, chromium_browser, served_dashboard, wait_for_charts
 from support import settle as settle_page
 
 pytestmark = pytest.mark.browser
@@ -49,14 +47,8 @@ def test_tracker_renders_first_with_its_charts(dashboard, browser, width):
         )
         settle(page)
         assert page.locator('[data-testid="stException"]').count() == 0
-        # Vega draws each chart after the page settles, later on a busy machine: wait for the
-        # three (status, trend, uptake) before counting them.
-        charts = "canvas, svg.marks"
-        with suppress(PlaywrightTimeout):  # the count below says how many were drawn
-            page.wait_for_function(
-                f"document.querySelectorAll('{charts}').length >= 3", timeout=SECONDS * 1000
-            )
-        assert page.locator(charts).count() >= 3
+        wait_for_charts(page, SECONDS)
+        assert page.locator("canvas, svg.marks").count() >= 3  # status, trend, uptake charts
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         page.set_viewport_size({"width": width, "height": min(max(height, 1000), 8000)})
         page.wait_for_timeout(700)
