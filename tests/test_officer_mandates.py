@@ -18,6 +18,8 @@ import duckdb
 import pytest
 from support import SHIPPED_RAW, run_dbt
 
+from dagster_project.run_inputs import WITHOUT_UNIT_TESTS
+
 pytestmark = pytest.mark.pipeline
 
 RAW = SHIPPED_RAW
@@ -37,8 +39,7 @@ OFFICER_BUILD = (
     "+mandate_projection +officer_status_history",
     "--indirect-selection",
     "cautious",  # no test of a model outside the selection (a seed's relationships to states)
-    "--exclude-resource-type",
-    "unit_test",
+    *WITHOUT_UNIT_TESTS,
 )
 
 # Officers of the 2026-04-02 user report: (officer_key, department cell, MDO). W2 is on two rows
@@ -221,8 +222,8 @@ def read_marts(warehouse: Path) -> dict[str, list[tuple]]:
         }
 
 
-def build(warehouse: Path, target: Path) -> None:
-    result = run_dbt("build", *OFFICER_BUILD, warehouse=warehouse, target=target)
+def build(warehouse: Path, target: Path, *args: str) -> None:
+    result = run_dbt("build", *args, *OFFICER_BUILD, warehouse=warehouse, target=target)
     assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
 
 
@@ -281,8 +282,7 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
     later = read_marts(warehouse)
     stamps = delivery_stamps(warehouse)
 
-    result = run_dbt("build", "--full-refresh", *OFFICER_BUILD, warehouse=warehouse, target=target)
-    assert result.returncode == 0, f"dbt build failed:\n{result.stdout}\n{result.stderr}"
+    build(warehouse, target, "--full-refresh")
     return {
         "empty": empty,
         "delivered": delivered,
