@@ -117,7 +117,7 @@ def test_water_resources_row_has_the_printed_figures(shipped_warehouse):
 def test_rerun_on_the_same_files_changes_nothing(published, raw_copy):
     tables = ["mdo_report", "mdo_report_totals", "quarantine", "file_loads", "state_ranking"]
     before = {t: query(published, f"select * from raw.{t} order by all") for t in tables}
-    result = materialize_into(raw_copy, published, with_dbt=False)
+    result = materialize_into(raw_copy, published, with_dbt=False, with_quality=False)
     assert result.success
     after = {t: query(published, f"select * from raw.{t} order by all") for t in tables}
     assert after == before  # loaded_at included: nothing was loaded again
@@ -133,7 +133,7 @@ def test_rerun_on_the_same_files_changes_nothing(published, raw_copy):
 def test_a_corrected_file_replaces_its_rows(published, raw_copy):
     path = raw_copy / BIHAR
     path.write_text(path.read_text(encoding="utf-8").replace(",1219,1077,", ",1220,1077,"))
-    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert materialize_into(raw_copy, published, with_dbt=False, with_quality=False).success
     rows = query(
         published,
         "select onboarded from raw.mdo_report where mdo_name = 'Water Resources Department, Bihar'",
@@ -145,7 +145,7 @@ def test_a_corrected_file_replaces_its_rows(published, raw_copy):
 
 def test_the_same_content_under_a_second_name_is_loaded_once_and_flagged(published, raw_copy):
     shutil.copy(raw_copy / BIHAR, raw_copy / "mdo" / "bihar_2026-03-25.csv")
-    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert materialize_into(raw_copy, published, with_dbt=False, with_quality=False).success
     assert query(published, "select count(*) from raw.mdo_report") == [(96,)]
     flagged = query(
         published,
@@ -203,6 +203,7 @@ def test_an_unreadable_file_is_held_back_and_every_other_file_publishes(
     before = file_digest(published)
     march = add_march(raw_copy)
     damage(raw_copy)
+    # With the Great Expectations checks: a held-back file must not make them block either.
     result = materialize_into(raw_copy, published, with_dbt=False)
     assert result.success
     assert file_digest(published) != before
@@ -228,7 +229,7 @@ def test_an_unreadable_file_is_held_back_and_every_other_file_publishes(
     fixed_or_removed.unlink()
     if bad_file == BIHAR:
         shutil.copy(SHIPPED_RAW / BIHAR, raw_copy / BIHAR)
-    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert materialize_into(raw_copy, published, with_dbt=False, with_quality=False).success
     assert query(published, "select count(*) from raw.file_rejections") == [(0,)]
 
 
@@ -236,7 +237,7 @@ def test_a_file_outside_the_raw_folder_is_refused_unread(published, raw_copy, tm
     secret = tmp_path / "secret.csv"
     secret.write_text("Department,MDO Name\nroot:x:0:0:root,secret\n", encoding="utf-8")
     (raw_copy / "mdo" / "bihar_2026-04-30.csv").symlink_to(secret)
-    result = materialize_into(raw_copy, published, with_dbt=False)
+    result = materialize_into(raw_copy, published, with_dbt=False, with_quality=False)
     assert result.success
     [(source_file, reason)] = query(
         published, "select source_file, reason from raw.file_rejections"
@@ -256,7 +257,7 @@ def test_a_linked_mdo_folder_inside_the_raw_folder_is_delivered(tmp_path, raw_co
     (raw_copy / "incoming" / "README.md").write_text("where the MDO reports land\n")
     (raw_copy / "mdo").symlink_to(raw_copy / "incoming" / "mdo", target_is_directory=True)
     warehouse = tmp_path / "linked" / "igot.duckdb"
-    result = materialize_into(raw_copy, warehouse, with_dbt=False)
+    result = materialize_into(raw_copy, warehouse, with_dbt=False, with_quality=False)
     assert result.success
     assert query(warehouse, "select count(*) from raw.mdo_report") == [(96,)]
     # The real folder is not a known one: refused by name, once, and nothing read twice.
@@ -291,7 +292,7 @@ def test_xlsx_gives_the_same_tables_as_the_csv(tmp_path, raw_copy, shipped_wareh
     (xlsx_raw / "mdo").mkdir(parents=True)
     write_xlsx_like(raw_copy / BIHAR, xlsx_raw / "mdo" / "bihar_2026-02-25.xlsx")
     warehouse = tmp_path / "xlsx" / "igot.duckdb"
-    assert materialize_into(xlsx_raw, warehouse, with_dbt=False).success
+    assert materialize_into(xlsx_raw, warehouse, with_dbt=False, with_quality=False).success
     lineage = "exclude (source_file, file_sha256, loaded_at)"
     for table in ("mdo_report", "mdo_report_totals"):
         sql = f"select * {lineage} from raw.{table} order by source_row"
@@ -310,7 +311,7 @@ def test_unknown_columns_survive_as_json(published, raw_copy):
         writer.writerow(["Rank", "State", "Category", "Composite Score", "Remarks"])
         for state, bucket, score, rank in rows:
             writer.writerow([rank, state, bucket, score, "ok" if state == "BIHAR" else ""])
-    assert materialize_into(raw_copy, published, with_dbt=False).success
+    assert materialize_into(raw_copy, published, with_dbt=False, with_quality=False).success
     bihar = query(
         published,
         "select category, composite_score, rank, extra_columns from raw.state_ranking "
