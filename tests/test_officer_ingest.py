@@ -563,8 +563,10 @@ def officer_marts(warehouse: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.mark.pipeline
-def test_csvs_and_the_same_delivery_as_a_zip_give_identical_marts(tmp_path, key_file, monkeypatch):
-    from support import SHIPPED_RAW, materialize_into
+def test_csvs_and_the_same_delivery_as_a_zip_give_identical_marts(
+    tmp_path, key_file, monkeypatch, shipped_warehouse
+):
+    from support import SHIPPED_RAW, copy_warehouse, materialize_into
 
     monkeypatch.setenv("IGOT_REPORTS_ZIP_PASSWORD", PASSWORD)
     monkeypatch.setenv("IGOT_OFFICER_KEY_FILE", str(key_file))
@@ -575,7 +577,8 @@ def test_csvs_and_the_same_delivery_as_a_zip_give_identical_marts(tmp_path, key_
         shutil.copytree(FIXTURE, raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
         if form == "zip":
             zip_delivery(raw)
-        warehouse = tmp_path / form / "igot.duckdb"
+        # The shipped raw/ files as published, then the officer delivery as a new one.
+        warehouse = copy_warehouse(shipped_warehouse, tmp_path / form / "wh")
         result = materialize_into(raw, warehouse, with_quality=False)
         assert result.success, f"the pipeline failed on the {form} delivery"
         marts[form] = officer_marts(warehouse)

@@ -439,7 +439,7 @@ def test_run_summary_without_the_mart():
 # --- a second month ---------------------------------------------------------------------------
 
 
-def test_a_second_month_keeps_finding_ids_and_drops_what_was_fixed(raw_copy, tmp_path):
+def test_a_second_month_keeps_finding_ids_and_drops_what_was_fixed(raw_copy, shipped_copy):
     """March repeats February without the South Bihar power company: every other finding keeps
     its id and is seen from February to March; the fixed one is no longer seen."""
     february = (raw_copy / BIHAR).read_text(encoding="utf-8")
@@ -450,8 +450,8 @@ def test_a_second_month_keeps_finding_ids_and_drops_what_was_fixed(raw_copy, tmp
     )
     assert march != february
     (raw_copy / "mdo" / "bihar_2026-03-31.csv").write_text(march, encoding="utf-8")
-    warehouse = tmp_path / "wh" / "igot.duckdb"
-    assert materialize_into(raw_copy, warehouse).success
+    warehouse = shipped_copy  # February, as published; March is the new month
+    assert materialize_into(raw_copy, warehouse, with_quality=False).success
 
     rows = query(
         warehouse,
