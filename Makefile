@@ -53,9 +53,10 @@ pdf-tools:
 	@command -v pdftotext >/dev/null || { apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null; }
 
 # Two workers; tests sharing a module fixture stay in one group, the others go to the free worker
-# (tests/conftest.py). The shipped warehouses are built once per run for both workers.
+# (tests/conftest.py). The shipped warehouses are built once per run for both workers. The 30
+# slowest steps are listed at the end, so CI's log shows where the suite's time goes.
 test: install browser zip-tool pdf-tools $(MANIFEST)
-	$(BIN)/pytest -n 2 --dist loadgroup
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=30
 
 # The unit tests alone (pure helpers and single files, under a minute): for the edit loop.
 # `make test` still runs everything, and is what CI runs.
