@@ -25,7 +25,13 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 from officer_delivery import build_officer_warehouse, officer_delivery_beside
-from support import PIPELINE_LOG_VARIABLE, SHIPPED_RAW, copy_warehouse, materialize_into
+from support import (
+    PIPELINE_LOG_VARIABLE,
+    SHIPPED_RAW,
+    copy_warehouse,
+    materialize_into,
+    write_march,
+)
 
 
 def shared_folder(tmp_path_factory) -> Path:
@@ -121,6 +127,25 @@ def shipped_copy(tmp_path_factory, tmp_path: Path) -> Path:
     if the whole pipeline had just published the shipped raw/ files there."""
     built = built_once(tmp_path_factory, "shipped", build_shipped)
     return copy_warehouse(built, tmp_path / "wh")
+
+
+@pytest.fixture(scope="session")
+def two_months(tmp_path_factory) -> tuple[Path, Path]:
+    """(raw folder, warehouse), to read only: the shipped warehouse, then March
+    (support.write_march) added by a second run, as a user's second month is. Built once per
+    test run; tests that change either work on copies."""
+    shipped = built_once(tmp_path_factory, "shipped", build_shipped)
+    raw = shared_folder(tmp_path_factory) / "warehouses" / "two_months_raw"
+
+    def build(warehouse: Path) -> None:
+        shutil.rmtree(raw, ignore_errors=True)  # a half-made folder of an interrupted build
+        shutil.copytree(SHIPPED_RAW, raw)
+        write_march(raw)
+        copy_warehouse(shipped, warehouse.parent)  # February, as published
+        result = materialize_into(raw, warehouse, with_quality=False)
+        assert result.success, "the pipeline failed adding March to the shipped warehouse"
+
+    return raw, built_once(tmp_path_factory, "two_months", build)
 
 
 @pytest.fixture

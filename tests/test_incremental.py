@@ -74,15 +74,13 @@ def district_findings(warehouse: Path) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def incremental_and_full(tmp_path_factory, shipped_warehouse) -> tuple[Path, Path, list]:
+def incremental_and_full(tmp_path_factory, two_months) -> tuple[Path, Path, list]:
     """One warehouse built month by month (February as published, then March), then with March
     corrected; one built from the corrected months at once."""
     root = tmp_path_factory.mktemp("incremental")
     raw = root / "raw"
-    shutil.copytree(SHIPPED_RAW, raw)
-    stepwise = copy_warehouse(shipped_warehouse, root / "stepwise")  # February, as published
-    write_march(raw)
-    assert materialize_into(raw, stepwise, with_quality=False).success
+    shutil.copytree(two_months[0], raw)
+    stepwise = copy_warehouse(two_months[1], root / "stepwise")  # February, then March
     before_correction = district_findings(stepwise)
     correct_march(raw)
     assert materialize_into(raw, stepwise, with_quality=False).success
