@@ -248,10 +248,16 @@ def settle(page, seconds: float, pause_ms: int = 500) -> None:
     page.wait_for_timeout(pause_ms)
 
 
-def wait_for_charts(page, seconds: float) -> None:
-    """Vega draws after the script run has finished: wait until every chart has its SVG."""
+def wait_for_charts(page, seconds: float, minimum: int = 0) -> None:
+    """Vega draws after the script run has finished: wait until the page has at least `minimum`
+    charts and every chart has its SVG. (With no charts in the DOM yet, "every chart" holds at
+    once: a page known to draw charts names how many.)"""
     page.wait_for_function(
-        "[...document.querySelectorAll('[data-testid=\"stVegaLiteChart\"]')]"
-        ".every(chart => chart.querySelector('.vega-embed svg'))",
+        """minimum => {
+            const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+            return charts.length >= minimum
+                && charts.every(chart => chart.querySelector('.vega-embed svg'));
+        }""",
+        arg=minimum,
         timeout=seconds * 1000,
     )

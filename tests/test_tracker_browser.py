@@ -47,7 +47,7 @@ def test_tracker_renders_first_with_its_charts(dashboard, browser, width):
         )
         settle(page)
         assert page.locator('[data-testid="stException"]').count() == 0
-        wait_for_charts(page, SECONDS)
+        wait_for_charts(page, SECONDS, minimum=3)  # status, trend, uptake
         assert page.locator("canvas, svg.marks").count() >= 3  # status, trend, uptake charts
         height = page.evaluate("document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
         page.set_viewport_size({"width": width, "height": min(max(height, 1000), 8000)})
