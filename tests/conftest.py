@@ -135,17 +135,17 @@ def two_months(tmp_path_factory) -> tuple[Path, Path]:
     (support.write_march) added by a second run, as a user's second month is. Built once per
     test run; tests that change either work on copies."""
     shipped = built_once(tmp_path_factory, "shipped", build_shipped)
-    raw = shared_folder(tmp_path_factory) / "warehouses" / "two_months_raw"
 
     def build(warehouse: Path) -> None:
-        shutil.rmtree(raw, ignore_errors=True)  # a half-made folder of an interrupted build
+        copy_warehouse(shipped, warehouse.parent)  # February, as published
+        raw = warehouse.parent / "raw"  # beside it, as officer_delivery keeps its own
         shutil.copytree(SHIPPED_RAW, raw)
         write_march(raw)
-        copy_warehouse(shipped, warehouse.parent)  # February, as published
         result = materialize_into(raw, warehouse, with_quality=False)
         assert result.success, "the pipeline failed adding March to the shipped warehouse"
 
-    return raw, built_once(tmp_path_factory, "two_months", build)
+    built = built_once(tmp_path_factory, "two_months", build)
+    return built.parent / "raw", built
 
 
 @pytest.fixture

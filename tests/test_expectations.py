@@ -537,7 +537,7 @@ def failing(check: dg.AssetCheckEvaluation, column: str) -> dict:
     return failure
 
 
-Published = namedtuple("Published", "raw warehouse result digest")
+Published = namedtuple("Published", "raw warehouse result")
 
 
 @pytest.fixture(scope="module")
@@ -553,7 +553,7 @@ def published_with_findings(tmp_path_factory) -> Published:
     set_cell(raw, BIHAR, EDUCATION, "Active", "293308")
     warehouse = root / "wh" / "igot.duckdb"
     result = run_with_checks(raw, warehouse)
-    return Published(raw, warehouse, result, digest(warehouse) if warehouse.exists() else None)
+    return Published(raw, warehouse, result)
 
 
 @pytest.mark.pipeline
@@ -620,7 +620,6 @@ def test_a_critical_failure_blocks_publishing_and_the_check_names_the_expectatio
     shutil.copytree(published_with_findings.raw, raw)
     warehouse = copy_warehouse(published_with_findings.warehouse, tmp_path / "wh")
     published = digest(warehouse)
-    assert published == published_with_findings.digest
 
     # A category D: outside the framework (A, B, C) every ranking mart is built on.
     set_cell(raw, RANKING, "CHANDIGARH", "Bucket", "D")
