@@ -49,6 +49,15 @@ TAKEAWAYS = {
     "courses": "The deadline passed on 31 March 2026",
     "data_status": re.compile(r"Last published \d+ \w+ \d{4} \d\d:\d\d IST"),
 }
+# How many charts each page draws on the shipped warehouse (counted in Chromium). A page waits
+# for that many: with none in the DOM yet, "every chart has drawn" would hold at once.
+CHARTS = {
+    "state_ranking": 3,
+    "departments": 2,
+    "org_mapping_review": 1,
+    "courses": 2,
+    "data_status": 0,
+}
 MIN_CONTRAST = 4.5
 
 
@@ -97,7 +106,7 @@ def visit(browser, dashboard, requests_made, page_name: str, *, language="en", w
             timeout=PAGE_SECONDS * 1000
         )
         settle(page)
-        wait_for_charts(page, PAGE_SECONDS)
+        wait_for_charts(page, PAGE_SECONDS, minimum=CHARTS[page_name])
         yield page
     finally:
         page.close()
@@ -133,6 +142,8 @@ def test_page_renders_in_each_language_and_width(
             assert re.search("[\u0900-\u097f]", takeaway), takeaway
         # Nothing is wider than the screen: a phone never scrolls sideways.
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+        charts = page.locator('[data-testid="stVegaLiteChart"]')
+        assert charts.count() == CHARTS[page_name], f"{charts.count()} charts on {page_name}"
         assert_charts_are_described_and_drawn(page, width)
         full_page_screenshot(page, f"{page_name}_{language}_{width}", width)
 
