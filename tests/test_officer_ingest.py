@@ -366,6 +366,33 @@ def test_blank_lines_and_ragged_rows_keep_their_line_numbers_and_no_cells(tmp_pa
 
 
 @pytest.mark.unit
+def test_a_short_row_keeps_no_cells_since_its_e_mail_moved_under_another_header(tmp_path, key_file):
+    """A record without its first cell shifts every cell left: the e-mail lands under
+    Designation, the external id under External_System. Padding it out would store them."""
+    raw = officer_raw(tmp_path)
+    path = raw / DELIVERY / "user-report.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].split(",", 1)[1]  # Ottoline Brackenridge's row, her name cell gone
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load(raw, tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        loaded = con.execute("select source_row from raw.officer_users order by 1").fetchall()
+        short = con.execute(
+            "select raw_cells::varchar, reason from raw.quarantine "
+            "where source_row = 3 and source_file like '%user-report%'"
+        ).fetchall()
+    assert 3 not in [row for (row,) in loaded]
+    assert short == [
+        (
+            "{}",
+            "35 cells where 36 were expected (its cells are not kept: a shifted cell may hold "
+            "personal data)",
+        )
+    ]
+    assert personal_values_in_warehouse(tmp_path / "w.duckdb") == []
+
+
+@pytest.mark.unit
 def test_no_personal_value_reaches_any_raw_table_or_quarantine(tmp_path, key_file):
     raw = officer_raw(tmp_path)
     zip_delivery(raw)

@@ -8,8 +8,8 @@ columns as text, the key, the row's number and, for rows that cannot be loaded, 
 A clean file is parsed by Arrow's streaming CSV reader, a batch at a time, with no Python loop
 over rows. A file whose record count differs from its line count (blank lines, a cell spanning
 lines) or with a row of the wrong width is read again by Python's csv module, which numbers
-every row by its line as a person sees it in a spreadsheet. A ragged row's cells are not kept at
-all: when a cell has shifted, a name or e-mail may sit under any header.
+every row by its line as a person sees it in a spreadsheet. A ragged or short row's cells are not
+kept at all: when a cell has shifted, a name or e-mail may sit under any header.
 """
 
 import csv
@@ -283,12 +283,8 @@ def _lenient_batches(
         filled = trim_trailing_blanks(row)
         if not filled:
             continue
-        problem = None
-        if len(filled) > layout.width:
-            problem = (
-                f"{len(filled)} cells where {layout.width} were expected "
-                "(its cells are not kept: a shifted cell may hold personal data)"
-            )
+        problem = _shape_problem(row, filled, layout)
+        if problem:
             row = [""] * layout.width
         for index in range(layout.width):
             cells[index].append(row[index] if index < len(row) else "")
@@ -299,6 +295,24 @@ def _lenient_batches(
             cells, numbers, problems = [[] for _ in range(layout.width)], [], []
     if numbers:
         yield cells, numbers, problems
+
+
+def _shape_problem(row: list[str], filled: list[str], layout: Layout) -> str | None:
+    """Why a row's cells cannot be trusted, if they cannot: more filled cells than the header
+    has, or fewer cells than its named columns (a cell missing, or a line break splitting a
+    record). Either way a cell has shifted, and an e-mail or a name may sit under any header,
+    so none of the row's cells is kept. Trailing blank cells are padding, not cells."""
+    expected = len(layout.header)
+    if len(filled) > layout.width:
+        cells = len(filled)
+    elif len(row) < expected:
+        cells = len(row)
+    else:
+        return None
+    return (
+        f"{cells} cells where {expected} were expected "
+        "(its cells are not kept: a shifted cell may hold personal data)"
+    )
 
 
 def _stage_batch(
