@@ -366,6 +366,58 @@ def test_blank_lines_and_ragged_rows_keep_their_line_numbers_and_no_cells(tmp_pa
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Mobile No",
+        "Mob. No.",
+        "Mob",
+        "Contact No",
+        "Alternate Contact",
+        "WhatsApp",
+        "Aadhaar",
+        "Aadhar Number",
+        "Adhaar No",
+        "Adhar",
+        "UID",
+        "UID No",
+        "Login",
+        "User Id",
+        "Spouse",
+        "Father's Name",
+        "Mother Name",
+        "Husband",
+        "Personal E-mail",
+        "Date of Birth",
+        "DOB",
+        "PAN",
+        "Passport No",
+        "Voter ID",
+        "Bank Account No",
+        "IFSC",
+        "Home Address",
+        "Employee Code",
+        "Certificate Id",
+    ],
+)
+def test_an_undocumented_column_that_names_something_personal_is_dropped(header):
+    from dagster_project.ingest.officer_files import looks_personal
+
+    assert looks_personal(header)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize(
+    "header",
+    ["Remarks", "Notes", "MDO Name", "Course Name", "District Name", "Service Type", "Grade Pay"],
+)
+def test_an_undocumented_column_about_the_work_is_kept(header):
+    from dagster_project.ingest.officer_files import looks_personal
+
+    assert not looks_personal(header)
+
+
+@pytest.mark.unit
 def test_a_short_row_keeps_no_cells_since_its_e_mail_moved_under_another_header(tmp_path, key_file):
     """A record without its first cell shifts every cell left: the e-mail lands under
     Designation, the external id under External_System. Padding it out would store them."""

@@ -40,14 +40,27 @@ from dagster_project.ingest.zip_members import HashingReader, Member
 BATCH_ROWS = 200_000
 ARROW_BLOCK_BYTES = 16 << 20
 # Undocumented columns that look personal are dropped rather than kept in extra_columns: any
-# name but an organisation's or a course's, any e-mail, phone or personal identifier.
+# name but an organisation's or a course's, any e-mail, phone or contact number, a personal
+# identifier (Aadhaar in its common spellings, employee, login, UID, PAN, passport, voter, bank
+# details) or a relative. Dropping a harmless column by mistake loses a note; keeping a
+# personal one puts a person in the warehouse, so the list errs on the side of dropping.
 PERSONAL_HEADER = re.compile(
     r"(?!(mdo|department|dept|organisation|organization|org|ministry|course|content|cbp"
     r"|batch|group|state|district|provider|designation|scheme|programme|program|plan|cadre)"
     r"name$).*name"
-    r"|.*(mail|phone|mobile|aadha+r|employee|empid|empcode|empno|certificate|externalsystemid"
-    r"|dateofbirth|birth|address|pan(no|number|card)).*|dob|pan",
+    r"|.*(mail|phone|mobile|mob(no|number)|contact|whatsapp|telegram|a+dh?a+r|employee|empid"
+    r"|empcode|empno|certificate|externalsystemid|dateofbirth|birth|address|pan(no|number|card)"
+    r"|passport|voter|epic|bankaccount|accountno|accountnumber|ifsc|login|userid|username"
+    r"|spouse|father|mother|husband|wife|guardian|parent).*"
+    r"|dob|pan|uid|uidai|.*uidno|mob",
 )
+
+
+def looks_personal(header: str) -> bool:
+    """Whether an undocumented column's header names something about a person."""
+    return PERSONAL_HEADER.fullmatch(normalise_header(header)) is not None
+
+
 NO_IDENTIFIER = "no e-mail, employee id or phone to identify the officer"
 
 
@@ -218,11 +231,7 @@ def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | N
             "has no column that identifies the officer",
             "one of " + ", ".join(c.header for c in source.identifying_columns),
         )
-    kept = {
-        index: text
-        for index, text in columns.extras.items()
-        if not PERSONAL_HEADER.fullmatch(normalise_header(text))
-    }
+    kept = {index: text for index, text in columns.extras.items() if not looks_personal(text)}
     return Layout(source, header, header_row, len(cells), columns, kept)
 
 
