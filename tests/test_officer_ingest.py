@@ -340,6 +340,101 @@ def test_files_are_recognised_by_header_and_other_reports_are_ignored(tmp_path, 
 
 
 @pytest.mark.unit
+def test_a_macs_resource_forks_and_an_empty_other_report_in_the_zip_are_ignored(tmp_path, key_file):
+    raw = officer_raw(tmp_path)
+    folder = raw / DELIVERY
+    (folder / "blended-program-report.csv").write_bytes(b"")
+    (folder / "__MACOSX").mkdir()
+    (folder / "__MACOSX" / "._user-report.csv").write_bytes(b"\x00\x05\x16\x07\xb0binary")
+    csvs = sorted(p.name for p in folder.glob("*.csv"))
+    members = [*csvs, "__MACOSX/._user-report.csv"]
+    subprocess.run(
+        ["zip", "-q", "-X", "-P", PASSWORD, "reports.zip", *members], cwd=folder, check=True
+    )
+    shutil.rmtree(folder / "__MACOSX")
+    for name in csvs:
+        (folder / name).unlink()
+    outcome = load(raw, tmp_path / "w.duckdb", key_file)
+    # The resource fork is not even listed: the archiver made it, not the portal.
+    assert outcome.ignored == [f"{DELIVERY}/reports.zip/blended-program-report.csv"]
+    assert outcome.held_back == []
+    assert len(table_rows(tmp_path / "w.duckdb", "officer_users")) == 5
+
+
+@pytest.mark.unit
+def test_a_delivery_with_an_unreadable_file_is_held_back_whole_and_the_others_load(
+    tmp_path, key_file
+):
+    """A damaged download, an empty report or one that lost a required column holds back its
+    delivery, keeping that date's earlier load; every other delivery loads."""
+    raw = officer_raw(tmp_path)
+    warehouse = tmp_path / "w.duckdb"
+    later = raw / "officers" / "bihar_2026-04-14"
+    shutil.copytree(raw / DELIVERY, later)
+    damaged = raw / "officers" / "bihar_2026-04-21"
+    damaged.mkdir()
+    (damaged / "reports.zip").write_bytes(b"<html>Session expired</html>")
+    load(raw, warehouse, key_file)
+    # The 31 March delivery comes again, its enrolment report now empty.
+    (raw / DELIVERY / "user-enrollment-report.csv").write_bytes(b"")
+    (later / "user-report.csv").write_text("Email,Department\n", encoding="utf-8")
+    outcome = load(raw, warehouse, key_file)
+    reasons = {r.source_file: r.reason for r in outcome.held_back}
+    assert reasons == {
+        f"{DELIVERY}/user-enrollment-report.csv": (
+            "is empty. Expected a header row and data rows; the delivery "
+            f"{DELIVERY} is held back whole (an earlier load of it stays)"
+        ),
+        "officers/bihar_2026-04-14/user-report.csv": (
+            "the header row lacks 'MDO_Name' (found 'Email', 'Department'). Expected the "
+            "columns MDO_Name, Department; the delivery officers/bihar_2026-04-14 is held "
+            "back whole (an earlier load of it stays)"
+        ),
+        "officers/bihar_2026-04-21/reports.zip": (
+            "is not a readable ZIP file (File is not a zip file). Expected the reports.zip the "
+            "portal gave; the delivery officers/bihar_2026-04-21 is held back whole (an "
+            "earlier load of it stays)"
+        ),
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        per_date = con.execute(
+            "select report_date::varchar, count(*) from raw.officer_enrolments group by all "
+            "order by 1"
+        ).fetchall()
+        recorded = con.execute("select source_file from raw.file_rejections order by 1").fetchall()
+    # 31 March keeps its first load; 14 April's first load was whole, and it keeps it too.
+    assert [date for date, _ in per_date] == ["2026-03-31", "2026-04-14"]
+    assert [name for (name,) in recorded] == sorted(reasons)
+    # Fixed, the deliveries load and their rejections are gone.
+    shutil.rmtree(damaged)
+    shutil.copy(FIXTURE / DELIVERY / "user-enrollment-report.csv", raw / DELIVERY)
+    shutil.copy(FIXTURE / DELIVERY / "user-report.csv", later)
+    assert load(raw, warehouse, key_file).held_back == []
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from raw.file_rejections").fetchall() == [(0,)]
+
+
+@pytest.mark.unit
+def test_a_zip_packed_with_aes_is_told_as_such_not_as_a_password_problem(tmp_path, key_file):
+    import struct
+
+    raw = officer_raw(tmp_path)
+    zipped = zip_delivery(raw)
+    data = bytearray(zipped.read_bytes())
+    # WinZip's AES marks each entry with compression method 99, in both of its headers.
+    for signature, offset in ((b"PK\x03\x04", 8), (b"PK\x01\x02", 10)):
+        at = data.find(signature)
+        while at != -1:
+            data[at + offset : at + offset + 2] = struct.pack("<H", 99)
+            at = data.find(signature, at + 4)
+    zipped.write_bytes(bytes(data))
+    [held] = load(raw, tmp_path / "w.duckdb", key_file).held_back
+    assert held.source_file == f"{DELIVERY}/reports.zip"
+    assert "compressed or encrypted in a way Python cannot read" in held.reason
+    assert "not re-packed with AES" in held.reason
+
+
+@pytest.mark.unit
 def test_blank_lines_and_ragged_rows_keep_their_line_numbers_and_no_cells(tmp_path, key_file):
     raw = officer_raw(tmp_path)
     path = raw / DELIVERY / "user-enrollment-report.csv"

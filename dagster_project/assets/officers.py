@@ -63,6 +63,8 @@ def load_officer_reports(
         context.log.info(_describe(load))
     for name in outcome.ignored:
         context.log.info(f"{name}: not one of the officer reports; not loaded")
+    for rejection in outcome.held_back:
+        context.log.warning(f"held back: {rejection.sentence()}")
     for source in OFFICER_SOURCES:
         yield dg.MaterializeResult(
             asset_key=officer_asset_key(source),
@@ -94,6 +96,7 @@ def _metadata(loads: list[FileLoad], outcome: OfficerLoads) -> dict:
         "files_changed": sum(load.status == "loaded" for load in loads),
         "duplicate_files": [load.source_file for load in loads if load.duplicate_of],
         "ignored_files": outcome.ignored,
+        "deliveries_held_back": [rejection.sentence() for rejection in outcome.held_back],
         "rows_read": sum(load.rows_read for load in loads),
         "rows_loaded": sum(load.rows_loaded for load in loads),
         "rows_quarantined": sum(load.rows_quarantined for load in loads),

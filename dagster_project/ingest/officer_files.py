@@ -90,13 +90,17 @@ class StagedFile:
     rows_read: int
 
 
+def named_report(file_name: str) -> Source | None:
+    """The report a CSV's file name says it is, if it is one of theirs."""
+    name = file_name.lower()
+    return next((source for source in OFFICER_REPORTS if name in source.file_names), None)
+
+
 def recognise(file_name: str, header: list[str]) -> Source | None:
     """Which report a CSV is: by its file name, else by the report whose columns its header
     matches best (at least half of them, every required one)."""
-    name = file_name.lower()
-    for source in OFFICER_REPORTS:
-        if name in source.file_names:
-            return source
+    if named := named_report(file_name):
+        return named
     spelled = {normalise_header(text) for text in header}
     best, best_share = None, 0.5
     for source in OFFICER_REPORTS:
@@ -207,14 +211,25 @@ def _batches_of_at_least(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa
 
 
 def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | None) -> Layout:
-    """Read up to the header (the first row with a filled cell) and map its columns."""
+    """Read up to the header (the first row with a filled cell) and map its columns.
+
+    A CSV whose name is none of the reports' is recognised by its header; when it has none to
+    read (empty, not UTF-8) it is one of the portal's other reports, listed and not loaded."""
+    named = source or named_report(member.file_name)
     header_row = 0
     while True:
         line = buffered.readline()
         if not line:
+            if named is None:
+                raise NotAnOfficerReport(member.describe())
             raise RawFileError(member.describe(), "is empty", "a header row and data rows")
         header_row += 1
-        text = _decoded(line, member).lstrip("\ufeff")
+        try:
+            text = _decoded(line, member).lstrip("\ufeff")
+        except RawFileError:
+            if named is None:
+                raise NotAnOfficerReport(member.describe()) from None
+            raise
         cells = next(csv.reader([text]), [])
         if trim_trailing_blanks(cells):
             break

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from dagster_project.ingest.discovery import OfficerDelivery
+from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import FileLoad, ensure_bookkeeping_tables
 from dagster_project.ingest.officer_files import (
     NotAnOfficerReport,
@@ -29,6 +30,7 @@ from dagster_project.ingest.officer_files import (
     staging_table,
 )
 from dagster_project.ingest.pseudonyms import KeyCache, officer_secret
+from dagster_project.ingest.rejections import Rejection, record_rejections
 from dagster_project.ingest.sources import (
     OFFICER_BANDS,
     OFFICER_SOURCES,
@@ -37,9 +39,16 @@ from dagster_project.ingest.sources import (
     Source,
 )
 from dagster_project.ingest.typing_sql import sql_literal
-from dagster_project.ingest.zip_members import Member, check_opens, csv_members
+from dagster_project.ingest.zip_members import (
+    Member,
+    ZipPasswordError,
+    check_opens,
+    csv_members,
+)
 from dagster_project.memory import return_freed_memory
 
+# Who writes the officer deliveries held back into raw.file_rejections (rewritten every run).
+REJECTIONS_RECORDER = "officer_deliveries"
 OFFICER_LINEAGE = (
     "extra_columns json",
     "source_file varchar not null",
@@ -56,6 +65,7 @@ class OfficerLoads:
 
     loads: list[FileLoad] = field(default_factory=list)  # one per CSV (bare or ZIP member)
     ignored: list[str] = field(default_factory=list)  # CSVs in a delivery that no report is
+    held_back: list[Rejection] = field(default_factory=list)  # deliveries with an unreadable file
     unchanged_units: list[str] = field(default_factory=list)
 
 
@@ -112,24 +122,51 @@ def load_officer_deliveries(
             outcome.loads += _previous_loads(con, delivery.unit)
         else:
             changed.append((delivery, hashes))
-    if not changed:
-        return outcome
-    members = {
-        delivery.unit: [
-            member
-            for path in delivery.files
-            for member in csv_members(path, delivery.source_file(path), password)
-        ]
-        for delivery, _ in changed
-    }
-    # A missing or wrong password stops the run here, before anything is written.
-    check_opens([m for unit_members in members.values() for m in unit_members])
-    secret = officer_secret(key_file)
+    members = {}
+    for delivery, _ in changed:
+        try:
+            members[delivery.unit] = _opened_members(delivery, password)
+        except ZipPasswordError:
+            raise  # the day's password is wrong for every ZIP: stop before anything is written
+        except RawFileError as err:
+            outcome.held_back.append(_held_back(delivery, err))
+    secret = officer_secret(key_file) if members else b""
     for delivery, hashes in changed:
+        if delivery.unit not in members:
+            continue
         with _staging_tables(con):
-            staged = _stage_unit(con, delivery, members[delivery.unit], secret, outcome)
+            try:
+                staged = _stage_unit(con, delivery, members[delivery.unit], secret, outcome)
+            except ZipPasswordError:
+                raise
+            except RawFileError as err:
+                outcome.held_back.append(_held_back(delivery, err))
+                continue
             _replace_unit(con, delivery, hashes, staged, loaded_at, run_id, outcome)
+    record_rejections(con, REJECTIONS_RECORDER, outcome.held_back, loaded_at, run_id)
     return outcome
+
+
+def _opened_members(delivery: OfficerDelivery, password: str | None) -> list[Member]:
+    """The CSVs of one delivery, each opened once: a missing or wrong password shows here,
+    before anything is written."""
+    members = [
+        member
+        for path in delivery.files
+        for member in csv_members(path, delivery.source_file(path), password)
+    ]
+    check_opens(members)
+    return members
+
+
+def _held_back(delivery: OfficerDelivery, err: RawFileError) -> Rejection:
+    """A delivery with a file that cannot be read is held back whole: half a delivery would
+    publish a date without, say, its enrolment report, and every officer would look idle."""
+    return Rejection(
+        err.source_file,
+        f"{err.reason}; the delivery {delivery.unit} is held back whole (an earlier load of it "
+        "stays)",
+    )
 
 
 @contextmanager

@@ -4,7 +4,9 @@ A ZIP is never extracted to disk: each member is streamed out of it by Python's 
 decrypted with IGOT_REPORTS_ZIP_PASSWORD (the portal's ZIPs use classic ZipCrypto), and hashed
 as it is read, so the SHA-256 recorded for it is that of the CSV's own bytes. A ZIP that needs
 a password it was not given, or that the password does not open, stops the run with one
-message naming the file; the password itself is never written anywhere.
+message naming the file (`ZipPasswordError`); the password itself is never written anywhere.
+Any other ZIP that cannot be read (damaged, not a ZIP, packed with AES) holds back its delivery
+only.
 """
 
 import hashlib
@@ -23,6 +25,11 @@ SET_PASSWORD = (
     f"{PASSWORD_VARIABLE} set to the password the MDO portal shows beside the download "
     "(it changes every day)"
 )
+
+
+class ZipPasswordError(RawFileError):
+    """A ZIP the run's password does not open, or no password for it: the one problem of a
+    delivery that stops the whole run, since every ZIP of that day shares the password."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +64,22 @@ def csv_members(path: Path, source_file: str, password: str | None) -> list[Memb
         names = [
             info.filename
             for info in archive.infolist()
-            if not info.is_dir() and info.filename.lower().endswith(".csv")
+            if not info.is_dir()
+            and info.filename.lower().endswith(".csv")
+            and not _is_archiver_litter(info.filename)
         ]
     pwd = password.encode() if password else None
     return [
         Member(path, source_file, name, _member_opener(path, source_file, name, pwd))
         for name in names
     ]
+
+
+def _is_archiver_litter(name: str) -> bool:
+    """A Mac's resource fork (`__MACOSX/._user-report.csv`) or another hidden file: bytes the
+    archiver added, not a CSV anyone exported."""
+    parts = PurePosixPath(name).parts
+    return parts[0] == "__MACOSX" or PurePosixPath(name).name.startswith(".")
 
 
 def check_opens(members: list[Member]) -> None:
@@ -90,9 +106,8 @@ def _member_opener(
         archive = _open_zip(path, source_file)
         try:
             stream = archive.open(name, pwd=pwd)
-        except RuntimeError as err:
-            archive.close()
-            raise _password_error(source_file, name, pwd, err) from None
+        # NotImplementedError is a RuntimeError: it must be caught first, or AES and other
+        # compression methods would be told as a wrong password.
         except NotImplementedError as err:
             archive.close()
             raise RawFileError(
@@ -100,19 +115,24 @@ def _member_opener(
                 f"member {name} is compressed or encrypted in a way Python cannot read ({err})",
                 "the reports.zip as the portal gave it (ZipCrypto), not re-packed with AES",
             ) from None
+        except RuntimeError as err:
+            archive.close()
+            raise _password_error(source_file, name, pwd, err) from None
         return _GuardedMember(stream, archive, source_file, name)
 
     return opener
 
 
-def _password_error(source_file: str, name: str, pwd: bytes | None, err: Exception) -> RawFileError:
+def _password_error(
+    source_file: str, name: str, pwd: bytes | None, err: Exception
+) -> ZipPasswordError:
     if pwd is None:
         problem = f"is a password-protected ZIP (member {name}) and {PASSWORD_VARIABLE} is not set"
     elif "password" in str(err).lower():
         problem = f"is a password-protected ZIP that {PASSWORD_VARIABLE} does not open"
     else:
         problem = f"member {name} cannot be read ({err})"
-    return RawFileError(source_file, problem, SET_PASSWORD)
+    return ZipPasswordError(source_file, problem, SET_PASSWORD)
 
 
 class _GuardedMember(io.RawIOBase):
@@ -135,7 +155,7 @@ class _GuardedMember(io.RawIOBase):
         try:
             data = self._stream.read(len(buffer))
         except (zipfile.BadZipFile, zlib.error, EOFError) as err:
-            raise RawFileError(
+            raise ZipPasswordError(
                 self._source_file,
                 f"member {self._name} does not decrypt to a valid file ({err}): "
                 f"a wrong {PASSWORD_VARIABLE}, or a damaged download",
