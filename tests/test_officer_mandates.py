@@ -283,12 +283,21 @@ def builds(tmp_path_factory) -> dict[str, dict[str, list[tuple]]]:
     stamps = delivery_stamps(warehouse)
 
     build(warehouse, target, "--full-refresh")
+    rebuilt = read_marts(warehouse)
+
+    # 2026-04-10 corrected to header-only reports: the loader deletes its rows, and no row is
+    # left for the officer models to redo.
+    with duckdb.connect(str(warehouse)) as con:
+        for table in ("officer_users", "officer_enrolments"):
+            con.execute(f"delete from raw.{table} where report_date = '2026-04-10'")
+    build(warehouse, target)
     return {
         "empty": empty,
         "delivered": delivered,
         "later": later,
         "later_stamps": stamps,
-        "rebuilt": read_marts(warehouse),
+        "rebuilt": rebuilt,
+        "withdrawn": read_marts(warehouse),
     }
 
 
@@ -312,6 +321,15 @@ def test_a_later_delivery_redoes_only_itself_and_a_full_rebuild_agrees(builds):
     rebuilt, later = builds["rebuilt"], builds["later"]
     for mart in ("compliance", "officers", "uptake", "uptake_rows", "issues"):
         assert rebuilt[mart] == later[mart], mart
+
+
+def test_a_delivery_whose_rows_are_all_gone_leaves_the_marts(builds):
+    """A corrected delivery of header-only files has no row to redo; its officers must still
+    go, so the marts are again those of the two earlier dates."""
+    withdrawn, delivered = builds["withdrawn"], builds["delivered"]
+    assert dt.date(2026, 4, 10) in {row[0] for row in builds["later"]["compliance"]}
+    for mart in ("compliance", "officers", "uptake", "uptake_rows"):
+        assert withdrawn[mart] == delivered[mart], mart
 
 
 def test_no_officer_rows_build_empty_marts(builds):

@@ -96,3 +96,24 @@
         where {{ in_officer_deliveries_now() }}
     {%- endif -%}
 {%- endmacro %}
+
+{#- The pre-hook of a model incremental per officer delivery that removes the deliveries whose
+    rows are all gone: a corrected delivery of header-only files, or one whose every row is now
+    quarantined. Such a delivery is never redone (it has no row to redo), so delete+insert alone
+    would keep its officers in the marts. `present` are the relations whose (state_slug,
+    report_date) are the deliveries that still exist. -#}
+{% macro forget_officer_deliveries_gone(present) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }} as kept
+        where not exists (
+            {%- for relation in present %}
+                select 1
+                from {{ relation }} as present
+                where
+                    present.state_slug = kept.state_slug
+                    and present.report_date = kept.report_date
+                {% if not loop.last %}union all{% endif %}
+            {%- endfor %}
+        )
+    {%- endif -%}
+{%- endmacro %}

@@ -17,7 +17,10 @@
         unique_key='state_slug, report_date',
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ clear_officer_deliveries_redone() }}"
+        pre_hook=[
+            "{{ clear_officer_deliveries_redone() }}",
+            "{{ forget_officer_deliveries_gone([ref('int_officers_scoped')]) }}",
+        ]
     )
 }}
 

@@ -11,13 +11,17 @@
 -- changed since the last build: the delivery's rows (loaded again), the MDO snapshot it reads
 -- (a new or reloaded one), or, for every delivery, a seed or reference file the officer
 -- models read (officer_inputs_version). It stamps them with batch_stamp: the officer models
--- after it redo the deliveries stamped by this run.
+-- after it redo the deliveries stamped by this run. A delivery whose rows are all gone (a
+-- correction to header-only files) is deleted before the run: it has nothing to redo.
 {{
     config(
         materialized='incremental',
         unique_key='state_slug, report_date',
         incremental_strategy='delete+insert',
-        on_schema_change='fail'
+        on_schema_change='fail',
+        pre_hook="{{ forget_officer_deliveries_gone(
+            [ref('stg_officer_users'), ref('stg_officer_enrolments')]
+        ) }}"
     )
 }}
 
