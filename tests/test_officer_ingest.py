@@ -415,6 +415,32 @@ def test_a_delivery_with_an_unreadable_file_is_held_back_whole_and_the_others_lo
 
 
 @pytest.mark.unit
+def test_a_report_the_csv_reader_cannot_split_is_held_back_with_a_sentence(tmp_path, key_file):
+    """Lines ending in a bare carriage return (an old Mac export), and a cell longer than
+    Python's CSV reader takes in a file the lenient reader reads: one sentence each."""
+    raw = officer_raw(tmp_path)
+    users = raw / DELIVERY / "user-report.csv"
+    users.write_bytes(users.read_bytes().replace(b"\n", b"\r"))
+    enrolments = raw / DELIVERY / "user-enrollment-report.csv"
+    lines = enrolments.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, "")  # a blank line: the lenient reader takes the file
+    lines[3] = lines[3].replace("Water Resources Department", "W" * 140_000, 1)
+    enrolments.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # The delivery is held back at its first unreadable file (they are read in name order).
+    [held] = load(raw, tmp_path / "w.duckdb", key_file).held_back
+    assert held.sentence().startswith(
+        f"{DELIVERY}/user-enrollment-report.csv: cannot be read as CSV at line 4 (a cell "
+        "longer than 131,072 characters). Expected a CSV file as the portal exports it"
+    )
+    shutil.copy(FIXTURE / DELIVERY / "user-enrollment-report.csv", enrolments)
+    [held] = load(raw, tmp_path / "w2.duckdb", key_file).held_back
+    assert held.sentence().startswith(
+        f"{DELIVERY}/user-report.csv: ends its lines with a bare carriage return (an old Mac "
+        "export). Expected the report saved again as CSV UTF-8"
+    )
+
+
+@pytest.mark.unit
 def test_a_zip_packed_with_aes_is_told_as_such_not_as_a_password_problem(tmp_path, key_file):
     import struct
 

@@ -27,7 +27,7 @@ import pyarrow.csv as pa_csv
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import HeaderMap, map_header
 from dagster_project.ingest.pseudonyms import KeyCache, officer_keys, phone_keys
-from dagster_project.ingest.readers import trim_trailing_blanks
+from dagster_project.ingest.readers import csv_problem, trim_trailing_blanks
 from dagster_project.ingest.sources import (
     OFFICER_REPORTS,
     SQL_TYPES,
@@ -61,6 +61,7 @@ def looks_personal(header: str) -> bool:
     return PERSONAL_HEADER.fullmatch(normalise_header(header)) is not None
 
 
+CSV_AS_EXPORTED = "a CSV file as the portal exports it; check how the file was made"
 NO_IDENTIFIER = "no e-mail, employee id or phone to identify the officer"
 
 
@@ -230,7 +231,7 @@ def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | N
             if named is None:
                 raise NotAnOfficerReport(member.describe()) from None
             raise
-        cells = next(csv.reader([text]), [])
+        cells = _header_cells(text, member)
         if trim_trailing_blanks(cells):
             break
     header = [cell.strip() for cell in trim_trailing_blanks(cells)]
@@ -248,6 +249,24 @@ def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | N
         )
     kept = {index: text for index, text in columns.extras.items() if not looks_personal(text)}
     return Layout(source, header, header_row, len(cells), columns, kept)
+
+
+def _header_cells(line: str, member: Member) -> list[str]:
+    # A file whose lines end in a bare carriage return (an old Mac export) reads as one line.
+    if "\r" in line.rstrip("\r\n"):
+        raise RawFileError(
+            member.describe(),
+            "ends its lines with a bare carriage return (an old Mac export)",
+            "the report saved again as CSV UTF-8, with Windows or Unix line endings",
+        )
+    try:
+        return next(csv.reader([line]), [])
+    except csv.Error as err:
+        raise RawFileError(
+            member.describe(),
+            f"cannot be read as CSV in its header ({csv_problem(err)})",
+            CSV_AS_EXPORTED,
+        ) from None
 
 
 def _decoded(data: bytes, member: Member) -> str:
@@ -273,7 +292,8 @@ def _stage_lenient(
         hashing = HashingReader(raw_stream)
         text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
         try:
-            for cells, numbers, problems in _lenient_batches(csv.reader(text), layout):
+            reader = csv.reader(text)
+            for cells, numbers, problems in _lenient_batches(reader, layout):
                 columns = {f"f{i}": pa.array(cells[i], pa.string()) for i in range(layout.width)}
                 _stage_batch(
                     con,
@@ -290,6 +310,12 @@ def _stage_lenient(
                 member.describe(),
                 f"is not UTF-8 text ({err.reason} near byte {err.start} of a block)",
                 "a CSV file saved as UTF-8",
+            ) from None
+        except csv.Error as err:
+            raise RawFileError(
+                member.describe(),
+                f"cannot be read as CSV at line {reader.line_num} ({csv_problem(err)})",
+                CSV_AS_EXPORTED,
             ) from None
     return _finish(con, member, layout.source, hashing.hexdigest())
 

@@ -77,13 +77,14 @@ def csv_rows(text: str, source_file: str, delimiter: str, limit: int | None = No
     except csv.Error as err:
         raise RawFileError(
             source_file,
-            f"cannot be read as CSV at line {reader.line_num + 1} ({_csv_problem(err)})",
+            f"cannot be read as CSV at line {reader.line_num + 1} ({csv_problem(err)})",
             "a CSV file as a spreadsheet exports it; check how the file was made",
         ) from None
     return numbered
 
 
-def _csv_problem(err: csv.Error) -> str:
+def csv_problem(err: csv.Error) -> str:
+    """What Python's CSV reader could not take, in a person's words where it can say."""
     if "field larger than field limit" in str(err):
         return f"a cell longer than {csv.field_size_limit():,} characters"
     return str(err)
