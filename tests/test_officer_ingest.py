@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 import subprocess
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -438,6 +439,47 @@ def test_a_report_the_csv_reader_cannot_split_is_held_back_with_a_sentence(tmp_p
         f"{DELIVERY}/user-report.csv: ends its lines with a bare carriage return (an old Mac "
         "export). Expected the report saved again as CSV UTF-8"
     )
+
+
+@pytest.mark.unit
+def test_a_partial_or_doubled_delivery_is_held_back_whole(tmp_path, key_file):
+    """A delivery that would load only in part (one report re-saved as .xlsx), a ZIP with no
+    CSV in it, and a second folder for one state and date: each held back, with its sentence;
+    the first folder of that date loads."""
+    raw = officer_raw(tmp_path)
+    officers = raw / "officers"
+    shutil.copytree(raw / DELIVERY, officers / "BIHAR_2026-03-31")
+    partial = officers / "bihar_2026-04-14"
+    shutil.copytree(raw / DELIVERY, partial)
+    (partial / "user-enrollment-report.csv").rename(partial / "user-enrollment-report.xlsx")
+    no_csv = officers / "bihar_2026-04-21"
+    no_csv.mkdir()
+    with zipfile.ZipFile(no_csv / "reports.zip", "w") as archive:
+        archive.writestr("reports (1).zip", b"PK")
+        archive.writestr("user-report.xlsx", b"PK")
+    outcome = load(raw, tmp_path / "w.duckdb", key_file)
+    reasons = {r.source_file: r.reason for r in outcome.held_back}
+    whole = "the delivery is held back whole (an earlier load of it stays)"
+    assert reasons == {
+        "officers/bihar_2026-03-31": (
+            "is a second delivery folder for bihar on 2026-03-31, beside "
+            f"officers/BIHAR_2026-03-31; one folder per state and date; {whole}"
+        ),
+        "officers/bihar_2026-04-14": (
+            "holds officers/bihar_2026-04-14/user-enrollment-report.xlsx, which is neither a "
+            f"ZIP nor a CSV; {whole}"
+        ),
+        "officers/bihar_2026-04-21/reports.zip": (
+            "holds no CSV (2 other files). Expected the reports.zip as the portal gave it, with "
+            "its CSV reports; the delivery officers/bihar_2026-04-21 is held back whole (an "
+            "earlier load of it stays)"
+        ),
+    }
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        loaded = con.execute(
+            "select distinct report_date::varchar, source_file from raw.officer_users"
+        ).fetchall()
+    assert loaded == [("2026-03-31", "officers/BIHAR_2026-03-31/user-report.csv")]
 
 
 @pytest.mark.unit

@@ -8,7 +8,7 @@ still load, and the refusal is recorded once, by the load of the source whose fo
 import datetime as dt
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dagster_project.ingest.errors import RawFileError
@@ -114,8 +114,12 @@ def classify(path: Path, raw_root: Path) -> DeliveredFile:
     if parts[0] == OFFICER_FOLDER:
         # Officer deliveries are loaded a folder at a time (see officer_deliveries); any of
         # their files stands for the officer reports as a whole.
-        delivery = _officer_delivery_of(path, raw_root)
-        return DeliveredFile(path, source_file, OFFICER_USERS, delivery.file_values)
+        _, values = _delivery_folder_of(path, raw_root)
+        if path.suffix.lower() not in (".zip", ".csv"):
+            raise RawFileError(
+                source_file, "is neither a ZIP nor a CSV", "the portal's reports.zip or its CSVs"
+            )
+        return DeliveredFile(path, source_file, OFFICER_USERS, values)
     if len(parts) != 2 or parts[0] not in folders:
         raise RawFileError(
             source_file,
@@ -237,6 +241,9 @@ class OfficerDelivery:
     files: tuple[Path, ...]  # the ZIPs and CSVs, in a stable order
     file_values: dict[str, str]  # state and report_date, from the folder name
     raw_root: Path
+    # Why the delivery cannot load whole, when it cannot: a file in it that is neither a ZIP
+    # nor a CSV, or a second folder for one state and date. It is then held back whole.
+    held_back_because: str | None = None
 
     def source_file(self, path: Path) -> str:
         return path.relative_to(self.raw_root).as_posix()
@@ -245,24 +252,64 @@ class OfficerDelivery:
 def officer_deliveries(raw_root: Path) -> list[OfficerDelivery]:
     """Every officer delivery folder `officers/<state>_<YYYY-MM-DD>/`, and the bands file."""
     deliveries: dict[str, OfficerDelivery] = {}
+    unreadable: dict[str, list[str]] = defaultdict(list)
     for path in delivered_paths(raw_root):
         parts = path.relative_to(raw_root).parts
         if parts[0] == OFFICER_FOLDER:
             try:
-                delivery = _officer_delivery_of(path, raw_root)
+                unit, values = _delivery_folder_of(path, raw_root)
             except RawFileError:
                 # Not in a delivery folder: the survey holds it back with its sentence (in
                 # raw.file_rejections), and every delivery beside it loads.
                 continue
-            earlier = deliveries.get(delivery.unit)
+            if path.suffix.lower() not in (".zip", ".csv"):
+                # The survey holds the file back; without it the delivery would be partial.
+                unreadable[unit].append(path.relative_to(raw_root).as_posix())
+                continue
+            earlier = deliveries.get(unit)
             files = (*earlier.files, path) if earlier else (path,)
-            deliveries[delivery.unit] = OfficerDelivery(
-                delivery.unit, files, delivery.file_values, raw_root
-            )
+            deliveries[unit] = OfficerDelivery(unit, files, values, raw_root)
         elif len(parts) == 2 and _is_officer_bands(path, raw_root):
             unit = path.relative_to(raw_root).as_posix()
             deliveries[unit] = OfficerDelivery(unit, (path,), {}, raw_root)
-    return [deliveries[unit] for unit in sorted(deliveries)]
+    ordered = [deliveries[unit] for unit in sorted(deliveries)]
+    return _one_folder_per_date([_with_unreadable(d, unreadable) for d in ordered])
+
+
+def _with_unreadable(
+    delivery: OfficerDelivery, unreadable: dict[str, list[str]]
+) -> OfficerDelivery:
+    files = unreadable.get(delivery.unit)
+    if not files:
+        return delivery
+    return replace(
+        delivery,
+        held_back_because=f"holds {', '.join(files)}, which is neither a ZIP nor a CSV",
+    )
+
+
+def _one_folder_per_date(deliveries: list[OfficerDelivery]) -> list[OfficerDelivery]:
+    """A second folder for one state and date (`BIHAR_2026-03-24` beside `bihar_2026-03-24`)
+    would load the date twice: it is held back, as a second MDO report for one date is."""
+    first: dict[tuple[str, str], str] = {}
+    kept = []
+    for delivery in deliveries:
+        values = delivery.file_values
+        key = (re.sub(r"[\s_-]+", "_", values.get("state", "")), values.get("report_date", ""))
+        if not values or key not in first:
+            first.setdefault(key, delivery.unit)
+            kept.append(delivery)
+            continue
+        kept.append(
+            replace(
+                delivery,
+                held_back_because=(
+                    f"is a second delivery folder for {key[0]} on {key[1]}, beside "
+                    f"{first[key]}; one folder per state and date"
+                ),
+            )
+        )
+    return kept
 
 
 def _is_officer_bands(path: Path, raw_root: Path) -> bool:
@@ -274,8 +321,9 @@ def _is_officer_bands(path: Path, raw_root: Path) -> bool:
         return False
 
 
-def _officer_delivery_of(path: Path, raw_root: Path) -> OfficerDelivery:
-    """The delivery folder a file of officers/ belongs to, or what is wrong with its place."""
+def _delivery_folder_of(path: Path, raw_root: Path) -> tuple[str, dict[str, str]]:
+    """The delivery folder a file of officers/ is in, with the state and date its name gives,
+    or what is wrong with its place."""
     source_file = path.relative_to(raw_root).as_posix()
     parts = path.relative_to(raw_root).parts
     expected = f"{OFFICER_FOLDER}/<state>_<YYYY-MM-DD>/reports.zip or .../user-report.csv"
@@ -294,9 +342,4 @@ def _officer_delivery_of(path: Path, raw_root: Path) -> OfficerDelivery:
             f"the date '{match['report_date']}' in its folder name is not a real date",
             expected,
         ) from None
-    if path.suffix.lower() not in (".zip", ".csv"):
-        raise RawFileError(
-            source_file, "is neither a ZIP nor a CSV", "the portal's reports.zip or its CSVs"
-        )
-    unit = f"{OFFICER_FOLDER}/{parts[1]}"
-    return OfficerDelivery(unit, (path,), match.groupdict(), raw_root)
+    return f"{OFFICER_FOLDER}/{parts[1]}", match.groupdict()

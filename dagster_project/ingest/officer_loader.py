@@ -116,6 +116,10 @@ def load_officer_deliveries(
     outcome = OfficerLoads()
     changed = []
     for delivery in deliveries:
+        if delivery.held_back_because:
+            outcome.held_back.append(_held_back_whole(delivery, delivery.held_back_because))
+            outcome.loads += _previous_loads(con, delivery.unit)
+            continue
         hashes = _file_hashes(delivery)
         if hashes == _previous_hashes(con, delivery.unit):
             outcome.unchanged_units.append(delivery.unit)
@@ -162,11 +166,15 @@ def _opened_members(delivery: OfficerDelivery, password: str | None) -> list[Mem
 def _held_back(delivery: OfficerDelivery, err: RawFileError) -> Rejection:
     """A delivery with a file that cannot be read is held back whole: half a delivery would
     publish a date without, say, its enrolment report, and every officer would look idle."""
-    return Rejection(
-        err.source_file,
-        f"{err.reason}; the delivery {delivery.unit} is held back whole (an earlier load of it "
-        "stays)",
-    )
+    return Rejection(err.source_file, f"{err.reason}; the delivery {delivery.unit} {_WHOLE}")
+
+
+def _held_back_whole(delivery: OfficerDelivery, because: str) -> Rejection:
+    """A delivery held back for what its folder holds, named by its folder."""
+    return Rejection(delivery.unit, f"{because}; the delivery {_WHOLE}")
+
+
+_WHOLE = "is held back whole (an earlier load of it stays)"
 
 
 @contextmanager

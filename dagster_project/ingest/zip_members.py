@@ -68,6 +68,15 @@ def csv_members(path: Path, source_file: str, password: str | None) -> list[Memb
             and info.filename.lower().endswith(".csv")
             and not _is_archiver_litter(info.filename)
         ]
+        others = len([info for info in archive.infolist() if not info.is_dir()]) - len(names)
+    if not names:
+        # A ZIP of ZIPs, or of re-saved .xlsx files: loading nothing without a word would
+        # publish the date as if no officer had been delivered.
+        raise RawFileError(
+            source_file,
+            f"holds no CSV ({others} other file{'s' if others != 1 else ''})",
+            "the reports.zip as the portal gave it, with its CSV reports",
+        )
     pwd = password.encode() if password else None
     return [
         Member(path, source_file, name, _member_opener(path, source_file, name, pwd))
