@@ -483,6 +483,19 @@ def test_a_partial_or_doubled_delivery_is_held_back_whole(tmp_path, key_file):
 
 
 @pytest.mark.unit
+def test_a_header_only_report_loads_as_zero_rows_and_is_named_for_a_person(tmp_path, key_file):
+    from dagster_project.assets.officers import _metadata
+
+    raw = officer_raw(tmp_path)
+    users = raw / DELIVERY / "user-report.csv"
+    users.write_text(users.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    outcome = load(raw, tmp_path / "w.duckdb", key_file)
+    empty = [load.source_file for load in outcome.loads if load.header_only]
+    assert empty == [f"{DELIVERY}/user-report.csv"]
+    assert _metadata(outcome.loads, outcome)["files_without_data_rows"] == empty
+
+
+@pytest.mark.unit
 def test_a_zip_packed_with_aes_is_told_as_such_not_as_a_password_problem(tmp_path, key_file):
     import struct
 

@@ -13,7 +13,7 @@ import duckdb
 from dagster_project import settings
 from dagster_project.ingest.discovery import officer_deliveries
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.loader import FileLoad
+from dagster_project.ingest.loader import HEADER_ONLY, FileLoad
 from dagster_project.ingest.officer_loader import OfficerLoads
 from dagster_project.ingest.officer_loader import load_officer_deliveries as load_deliveries
 from dagster_project.ingest.sources import OFFICER_SOURCES, Source
@@ -60,7 +60,10 @@ def load_officer_reports(
             raise dg.Failure(description=str(err)) from None
         tables = {source.name: _load_names(con, source) for source in OFFICER_SOURCES}
     for load in outcome.loads:
-        context.log.info(_describe(load))
+        if load.header_only:
+            context.log.warning(f"{load.source_file}: {HEADER_ONLY}")
+        else:
+            context.log.info(_describe(load))
     for name in outcome.ignored:
         context.log.info(f"{name}: not one of the officer reports; not loaded")
     for rejection in outcome.held_back:
@@ -96,6 +99,7 @@ def _metadata(loads: list[FileLoad], outcome: OfficerLoads) -> dict:
         "files_changed": sum(load.status == "loaded" for load in loads),
         "duplicate_files": [load.source_file for load in loads if load.duplicate_of],
         "ignored_files": outcome.ignored,
+        "files_without_data_rows": [load.source_file for load in loads if load.header_only],
         "deliveries_held_back": [rejection.sentence() for rejection in outcome.held_back],
         "rows_read": sum(load.rows_read for load in loads),
         "rows_loaded": sum(load.rows_loaded for load in loads),

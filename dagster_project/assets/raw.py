@@ -14,13 +14,12 @@ from dagster_project.assets.officers import officer_assets, unaccounted_officer_
 from dagster_project.deliveries import delivery_key, report_delivery
 from dagster_project.ingest.discovery import survey
 from dagster_project.ingest.errors import RawFileError
-from dagster_project.ingest.loader import FileLoad, ensure_raw_schema, load_source
+from dagster_project.ingest.loader import HEADER_ONLY, FileLoad, ensure_raw_schema, load_source
 from dagster_project.ingest.officer_loader import ensure_officer_tables
 from dagster_project.ingest.sources import OFFICER_SOURCES, SOURCES, Source
 from dagster_project.resources import RawFiles, Warehouse
 
 PREVIEW_ROWS = 5
-HEADER_ONLY = "has a header and no data rows; loaded as 0 rows. Is this the whole report?"
 
 
 def raw_asset_key(source: Source) -> dg.AssetKey:
@@ -74,7 +73,7 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
                 f"select * exclude (file_sha256) from raw.{source.name} limit {PREVIEW_ROWS}"
             ).df()
         for load in loads:
-            if load.status == "rejected" or _is_header_only(load):
+            if load.status == "rejected" or load.header_only:
                 context.log.warning(_describe(load))
             else:
                 context.log.info(_describe(load))
@@ -91,14 +90,10 @@ def build_raw_asset(source: Source) -> dg.AssetsDefinition:
     return load
 
 
-def _is_header_only(load: FileLoad) -> bool:
-    return load.status == "loaded" and load.rows_read == 0
-
-
 def _describe(load: FileLoad) -> str:
     if load.status == "rejected":
         return f"{load.source_file}: held back, not loaded: {load.reason}"
-    if _is_header_only(load):
+    if load.header_only:
         return f"{load.source_file}: {HEADER_ONLY}"
     if load.status == "duplicate_content":
         return f"{load.source_file}: same content as {load.duplicate_of}; not loaded again"
@@ -117,7 +112,7 @@ def _load_metadata(loads: list[FileLoad], preview) -> dict:
         "files_held_back": [
             f"{load.source_file}: {load.reason}" for load in loads if load.status == "rejected"
         ],
-        "files_without_data_rows": [load.source_file for load in loads if _is_header_only(load)],
+        "files_without_data_rows": [load.source_file for load in loads if load.header_only],
         "rows_read": sum(load.rows_read for load in loads),
         "rows_loaded": sum(load.rows_loaded for load in loads),
         "rows_quarantined": sum(load.rows_quarantined for load in loads),

@@ -52,6 +52,9 @@ LINEAGE_COLUMNS = (
 )
 
 
+HEADER_ONLY = "has a header and no data rows; loaded as 0 rows. Is this the whole report?"
+
+
 @dataclass(frozen=True)
 class FileLoad:
     """What happened to one file in one run."""
@@ -72,6 +75,12 @@ class FileLoad:
             rejection.source_file, rejection.file_sha256 or "", "rejected", 0, 0, 0, 0,
             reason=rejection.reason,
         )  # fmt: skip
+
+    @property
+    def header_only(self) -> bool:
+        """Read in this run with a header and no data rows: a real empty report, or a failed
+        export; a person decides."""
+        return self.status == "loaded" and self.rows_read == 0
 
 
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection, source: Source) -> None:
