@@ -457,6 +457,7 @@ def test_data_quality_issues(builds):
     assert builds["delivered"]["issues"] == [
         (APRIL, "completed_before_enrolled", "Audit Directorate", 1),
         (APRIL, "completed_without_date", WRD, 1),
+        (APRIL, "enrolment_of_unlisted_officer", WRD, 1),  # e1, not in the user report
         (APRIL, "mdo_missing_from_mdo_report", "Mystery Cell", 1),
         (APRIL, "mdo_without_department", "Mystery Cell", 1),
         (APRIL, "onboarded_mismatch", "AUDIT DIRECTORATE", 3),

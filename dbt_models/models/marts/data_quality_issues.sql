@@ -2,7 +2,8 @@
 -- org-mapping review (org_mapping_issues, which reads the MDO reports): MDOs of the officer
 -- reports that the MDO report does not list or counts differently, completions without a date
 -- or dated before the enrolment, AI/Cybersecurity-looking content that is not on Annexure-3,
--- and MDOs with no department. Officers appear as officer_key only.
+-- MDOs with no department, and enrolments of officers the user report does not list.
+-- Officers appear as officer_key only.
 with
 
 officers as (
@@ -292,6 +293,66 @@ unmatched_mandate_course as (
 
 ),
 
+-- Officers in a consumption report whom the user report of the same date does not list
+-- (an e-mail written differently in the two, or an officer since moved): the user report is the
+-- denominator, so their enrolments count for no one. One finding per MDO.
+user_reports as (
+
+    select distinct
+        state,
+        report_date
+    from officers
+    where denominator_source = 'user_report'
+
+),
+
+unlisted_officers as (
+
+    select
+        enrolment_rows.state,
+        enrolment_rows.report_date,
+        lower(trim(coalesce(enrolment_rows.mdo_name, ''))) as mdo_key,
+        any_value(enrolment_rows.mdo_name order by enrolment_rows.source_row) as mdo_name,
+        any_value(enrolment_rows.source_file order by enrolment_rows.source_row) as source_file,
+        count(distinct enrolment_rows.officer_key) as officers,
+        count(*) as enrolment_rows
+    from enrolment_rows
+    semi join user_reports
+        on
+            enrolment_rows.state = user_reports.state
+            and enrolment_rows.report_date = user_reports.report_date
+    anti join officers
+        on
+            enrolment_rows.state = officers.state
+            and enrolment_rows.report_date = officers.report_date
+            and enrolment_rows.officer_key = officers.officer_key
+    group by enrolment_rows.state, enrolment_rows.report_date, mdo_key
+
+),
+
+enrolment_of_unlisted_officer as (
+
+    select
+        state,
+        report_date,
+        'enrolment_of_unlisted_officer' as issue_type,
+        mdo_key as finding_key,
+        mdo_name,
+        cast(null as varchar) as department,
+        cast(null as varchar) as officer_key,
+        cast(null as varchar) as content_name,
+        cast(null as varchar) as content_provider,
+        officers,
+        source_file,
+        cast(null as bigint) as source_row,
+        officers || ' officer(s) of MDO ''' || coalesce(mdo_name, '(blank)')
+        || ''' have ' || enrolment_rows || ' enrolment row(s) in the consumption report but '
+        || 'are not in the user report of that date: those enrolments count for no one'
+            as evidence
+    from unlisted_officers
+
+),
+
 findings as (
 
     select * from missing_from_mdo_report
@@ -303,6 +364,8 @@ findings as (
     select * from completion_dates
     union all by name
     select * from unmatched_mandate_course
+    union all by name
+    select * from enrolment_of_unlisted_officer
 
 )
 
