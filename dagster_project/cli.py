@@ -78,12 +78,41 @@ def failures(result: dg.ExecuteInProcessResult, build: Path) -> list[str]:
             message = described.description
         elif is_storage_problem(" ".join(chain)):
             message = storage_failure(" ".join(chain), build, "writing into")
+        elif any(BLOCKED_BY_CHECKS in text for text in chain):
+            message = blocking_checks_failed(result) or chain[-1]
         else:
             message = chain[-1] if chain else "failed"
         line = f"{event.step_key}: {message}".strip()
         if not any(message in seen for seen in messages):
             messages.append(line)
     return messages
+
+
+# How Dagster words the error of a step whose blocking checks failed ("1 blocking asset check
+# failed", "3 blocking asset checks failed").
+BLOCKED_BY_CHECKS = "blocking asset check"
+
+
+def blocking_checks_failed(result: dg.ExecuteInProcessResult) -> str:
+    """The critical expectations that stopped the run, each with the file and row of its first
+    failing values, instead of Dagster's list of check names."""
+    import dagster as dg
+
+    failed = [
+        evaluation.description
+        for evaluation in result.get_asset_check_evaluations()
+        if not evaluation.passed
+        and evaluation.severity == dg.AssetCheckSeverity.ERROR
+        and evaluation.description
+    ]
+    if not failed:
+        return ""
+    return (
+        "critical checks failed, so nothing was published: "
+        + "; ".join(failed)
+        + ". Correct the file and row named (or, for a value the framework now allows, its "
+        "suite in expectations/suites/), then run again"
+    )
 
 
 def warnings_logged(instance: dg.DagsterInstance, run_id: str) -> list[str]:

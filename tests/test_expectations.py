@@ -636,6 +636,16 @@ def test_a_critical_failure_blocks_publishing_and_the_check_names_the_expectatio
         {"category": "D", "source_file": RANKING, "source_row": 2, "state": "CHANDIGARH"}
     ]
     assert "expect_column_values_to_be_in_set" in check.metadata["summary"].value
+    # What `make run` prints names the expectation, the file and the row, not the check.
+    from dagster_project.cli import failures
+
+    [told] = failures(blocked, tmp_path)
+    assert told.startswith(
+        "gx_raw_suites: critical checks failed, so nothing was published: raw.state_ranking: "
+        "[critical] expect_column_values_to_be_in_set(column=category): 1 unexpected"
+    ), told
+    assert f"'source_file': '{RANKING}', 'source_row': 2" in told
+    assert told.endswith("then run again")
 
     # Nothing downstream ran, and the published file is byte for byte the good one.
     built = {e.asset_key for e in blocked.get_asset_materialization_events()}

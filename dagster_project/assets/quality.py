@@ -90,6 +90,12 @@ def build_suite_checks(suites: list[Suite], name: str) -> dg.AssetChecksDefiniti
                 severity=dg.AssetCheckSeverity.ERROR
                 if outcome.critical
                 else dg.AssetCheckSeverity.WARN,
+                # What `make run` tells when the check stops the run: each critical failure,
+                # with the file and row of its first failing values.
+                description="; ".join(
+                    f"{outcome.suite.table}: {failure.describe()}" for failure in outcome.critical
+                )
+                or None,
                 metadata={**_outcome_metadata(outcome), **docs},
             )
 
