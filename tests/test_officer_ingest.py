@@ -594,6 +594,28 @@ def test_an_undocumented_column_about_the_work_is_kept(header):
 
 
 @pytest.mark.unit
+def test_a_record_spanning_two_lines_keeps_the_row_number_a_spreadsheet_shows(tmp_path, key_file):
+    raw = officer_raw(tmp_path)
+    path = raw / DELIVERY / "user-report.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # Row 2's Designation has a line break inside its quotes; a blank line follows row 3.
+    lines[1] = lines[1].replace("Executive Engineer", '"Executive\nEngineer"', 1)
+    lines.insert(3, "")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load(raw, tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        rows = con.execute(
+            "select source_row, designation from raw.officer_users order by 1"
+        ).fetchall()
+        quarantined = con.execute(
+            "select source_row from raw.quarantine where source_file like '%user-report%'"
+        ).fetchall()
+    numbers = sorted([row for row, _ in rows] + [row for (row,) in quarantined])
+    assert rows[0] == (2, "Executive\nEngineer")
+    assert numbers == [2, 3, *range(5, 5 + len(numbers) - 2)]
+
+
+@pytest.mark.unit
 def test_a_short_row_keeps_no_cells_since_its_e_mail_moved_under_another_header(tmp_path, key_file):
     """A record without its first cell shifts every cell left: the e-mail lands under
     Designation, the external id under External_System. Padding it out would store them."""

@@ -323,12 +323,16 @@ def _stage_lenient(
 def _lenient_batches(
     reader, layout: Layout
 ) -> Iterator[tuple[list[list[str]], list[int], list[str | None]]]:
-    """Data rows in batches, as columns of cells, each row's line and its shape problem."""
+    """Data rows in batches, as columns of cells, each row's number and its shape problem.
+
+    A row's number is the one a spreadsheet shows: the reader yields every record, a blank
+    line as an empty one, so a record whose quoted cell spans two lines is still one row (its
+    line number would count it twice)."""
     cells: list[list[str]] = [[] for _ in range(layout.width)]
     numbers: list[int] = []
     problems: list[str | None] = []
-    for row in reader:
-        if reader.line_num <= layout.header_row:
+    for number, row in enumerate(reader, start=1):
+        if number <= layout.header_row:
             continue
         filled = trim_trailing_blanks(row)
         if not filled:
@@ -338,7 +342,7 @@ def _lenient_batches(
             row = [""] * layout.width
         for index in range(layout.width):
             cells[index].append(row[index] if index < len(row) else "")
-        numbers.append(reader.line_num)
+        numbers.append(number)
         problems.append(problem)
         if len(numbers) == BATCH_ROWS:
             yield cells, numbers, problems
