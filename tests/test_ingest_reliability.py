@@ -3,6 +3,7 @@ held back with one sentence that names the file, and every row read is accounted
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -153,6 +154,29 @@ def test_an_xlsx_header_under_title_rows_is_found(tmp_path):
     assert con.sql("select mdo_name, onboarded, source_row from raw.mdo_report").fetchall() == [
         ("MDO A", 10, 4)
     ]
+
+
+# A half-copied workbook: the zip opens, but its sheet's XML stops mid-way.
+def test_an_xlsx_with_damaged_sheet_xml_is_held_back_and_the_others_load(tmp_path):
+    raw = tmp_path / "raw"
+    write(raw / MDO_FILE, MDO_HEADER + "\nDept A,MDO A,1,1,1,1,1,1,1,1,1\n")
+    whole = mdo_workbook(tmp_path / "whole.xlsx", {"Report": [MDO_HEADER.split(","), MDO_ROW]})
+    damaged = raw / "mdo" / "badland_2026-01-31.xlsx"
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(damaged, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            copy.writestr(item, data)
+    con, loads = load_files(raw)
+    assert [(load.source_file, load.status) for load in loads] == [
+        ("mdo/badland_2026-01-31.xlsx", "rejected"),
+        (MDO_FILE, "loaded"),
+    ]
+    [(reason,)] = con.sql("select reason from raw.file_rejections").fetchall()
+    assert reason.startswith("is not a readable .xlsx workbook (sheet 'Report' is damaged")
+    assert reason.endswith(". Expected an Excel .xlsx file")
+    assert "\n" not in reason
 
 
 def test_an_xlsx_table_on_a_later_sheet_is_found(tmp_path):

@@ -16,6 +16,8 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.etree import ElementTree
+from xml.parsers.expat import ExpatError
 
 import openpyxl
 
@@ -125,7 +127,7 @@ def _read_workbook(path: Path, source_file: str, source: Source | None) -> Sheet
             source_file, f"is not a readable .xlsx workbook ({err})", "an Excel .xlsx file"
         ) from None
     try:
-        sheets = [_sheet_rows(sheet) for sheet in values.worksheets]
+        sheets = [_parsed_sheet_rows(sheet, source_file) for sheet in values.worksheets]
     finally:
         values.close()
     chosen = 0
@@ -138,6 +140,19 @@ def _read_workbook(path: Path, source_file: str, source: Source | None) -> Sheet
     sheet = _split_header(sheets[chosen], source_file, source)
     unsaved = _formulas_without_values(path, chosen, sheet)
     return Sheet(sheet.header, sheet.rows, unsaved)
+
+
+def _parsed_sheet_rows(sheet, source_file: str) -> Numbered:
+    # A read-only sheet's XML is parsed only as its rows are read, so a half-copied file
+    # (the zip whole, a sheet cut short) fails here, not when the workbook opens.
+    try:
+        return _sheet_rows(sheet)
+    except (ElementTree.ParseError, ExpatError) as err:
+        raise RawFileError(
+            source_file,
+            f"is not a readable .xlsx workbook (sheet '{sheet.title}' is damaged: {err})",
+            "an Excel .xlsx file",
+        ) from None
 
 
 def _sheet_rows(sheet) -> Numbered:
