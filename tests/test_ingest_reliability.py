@@ -179,6 +179,19 @@ def test_an_xlsx_with_damaged_sheet_xml_is_held_back_and_the_others_load(tmp_pat
     assert "\n" not in reason
 
 
+# Rows are numbered as Excel shows them, also when the sheet's first rows were never written.
+def test_an_xlsx_table_below_empty_rows_keeps_excel_row_numbers(tmp_path):
+    bad = ["Dept A", "MDO B", 10, "N/A", 1, 1, 1, 2.5, 1, 1, "100%"]
+    mdo_workbook(
+        tmp_path / "raw" / "mdo" / "testland_2026-01-31.xlsx",
+        {"Report": [[], [], MDO_HEADER.split(","), MDO_ROW, bad, [], MDO_ROW]},
+    )
+    con, [load] = load_files(tmp_path / "raw")
+    assert load.status == "loaded"
+    assert con.sql("select source_row from raw.mdo_report order by 1").fetchall() == [(4,), (7,)]
+    assert con.sql("select source_row from raw.quarantine").fetchall() == [(5,)]
+
+
 def test_an_xlsx_table_on_a_later_sheet_is_found(tmp_path):
     mdo_workbook(
         tmp_path / "raw" / "mdo" / "testland_2026-01-31.xlsx",

@@ -156,12 +156,17 @@ def _parsed_sheet_rows(sheet, source_file: str) -> Numbered:
 
 
 def _sheet_rows(sheet) -> Numbered:
-    # Read-only rows start at min_row and have no gaps; an empty leading cell carries no row
-    # number of its own, so the number comes from the position.
     return [
         (number, [_xlsx_cell_text(cell) for cell in cells])
-        for number, cells in enumerate(sheet.iter_rows(), start=sheet.min_row or 1)
+        for number, cells in _rows_as_excel_numbers_them(sheet)
     ]
+
+
+def _rows_as_excel_numbers_them(sheet):
+    # Read from row 1, read-only rows have no gaps: rows never written (also above the first
+    # used row, which is where `sheet.min_row` points) come as empty rows. An empty cell
+    # carries no row number of its own, so the number comes from the position.
+    return enumerate(sheet.iter_rows(min_row=1), start=1)
 
 
 def _formulas_without_values(path: Path, sheet_index: int, sheet: Sheet) -> dict[int, str]:
@@ -197,7 +202,7 @@ def _formulas_without_values(path: Path, sheet_index: int, sheet: Sheet) -> dict
 def _sheet_rows_raw(sheet) -> list[tuple[int, list]]:
     return [
         (number, [cell.value for cell in cells])
-        for number, cells in enumerate(sheet.iter_rows(), start=sheet.min_row or 1)
+        for number, cells in _rows_as_excel_numbers_them(sheet)
     ]
 
 
