@@ -8,7 +8,7 @@ import duckdb
 import openpyxl
 import pytest
 
-from dagster_project.ingest.discovery import classify, discover
+from dagster_project.ingest.discovery import classify, discover, survey
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import load_source, map_header
 from dagster_project.ingest.readers import read_sheet
@@ -178,6 +178,39 @@ def test_two_files_for_one_snapshot_are_refused(tmp_path):
     write(tmp_path / "mdo" / "bihar_2026-02-25.xlsx", "")
     with pytest.raises(RawFileError, match="second file for the same mdo_report"):
         discover(tmp_path)
+
+
+# Two spellings of one state's name are one snapshot: loading both would double its figures,
+# and which one is right cannot be told from the files, so both are held back.
+def test_one_state_under_two_spellings_is_one_snapshot_and_both_are_refused(tmp_path):
+    for name in (
+        "uttar_pradesh_2026-03-31.csv",
+        "Uttar-Pradesh_2026-03-31.csv",
+        "orissa_2026-03-31.csv",
+        "odisha_2026-03-31.csv",
+        "bihar_2026-03-31.csv",
+        "bihar_2026-04-30.csv",
+    ):
+        write(tmp_path / "mdo" / name, MDO_HEADER + "\n")
+    found = survey(tmp_path)
+    assert [f.source_file for f in found.files["mdo_report"]] == [
+        "mdo/bihar_2026-03-31.csv",
+        "mdo/bihar_2026-04-30.csv",
+    ]
+    assert [str(err) for err in found.refused] == [
+        "mdo/Uttar-Pradesh_2026-03-31.csv: is a second file for the same mdo_report snapshot "
+        "(Uttar Pradesh, 2026-03-31) as mdo/uttar_pradesh_2026-03-31.csv, so neither is loaded. "
+        "Expected one file per state and as_of_date",
+        "mdo/odisha_2026-03-31.csv: is a second file for the same mdo_report snapshot "
+        "(Odisha, 2026-03-31) as mdo/orissa_2026-03-31.csv, so neither is loaded. "
+        "Expected one file per state and as_of_date",
+        "mdo/orissa_2026-03-31.csv: is a second file for the same mdo_report snapshot "
+        "(Odisha, 2026-03-31) as mdo/odisha_2026-03-31.csv, so neither is loaded. "
+        "Expected one file per state and as_of_date",
+        "mdo/uttar_pradesh_2026-03-31.csv: is a second file for the same mdo_report snapshot "
+        "(Uttar Pradesh, 2026-03-31) as mdo/Uttar-Pradesh_2026-03-31.csv, so neither is loaded. "
+        "Expected one file per state and as_of_date",
+    ]
 
 
 def test_xlsx_cells_read_as_a_person_sees_them(tmp_path):

@@ -21,6 +21,7 @@ from dagster_project.ingest.sources import (
     SOURCES,
     Source,
 )
+from dagster_project.ingest.state_names import canonical_state
 
 
 @dataclass(frozen=True)
@@ -214,23 +215,39 @@ def discover(raw_root: Path) -> dict[str, list[DeliveredFile]]:
 def _one_file_per_snapshot(
     files: list[DeliveredFile], refused: list[RawFileError]
 ) -> list[DeliveredFile]:
-    """Two files for the same snapshot (say a .csv and an .xlsx) would double every figure:
-    the first in name order is taken, the others refused."""
-    seen: dict[tuple, DeliveredFile] = {}
+    """Two files for the same snapshot (a .csv and an .xlsx, or one state under two spellings
+    of its name) would double every figure, and which is right cannot be told from the names:
+    all of them are refused, each naming the others, and the snapshot loads when one is left."""
+    by_snapshot: dict[tuple, list[DeliveredFile]] = defaultdict(list)
     for delivered in files:
-        key = (delivered.source.name, *(delivered.file_values.get(k) for k in delivered.source.key))
-        if key in seen:
+        by_snapshot[_snapshot(delivered)].append(delivered)
+    for snapshot, same in by_snapshot.items():
+        if len(same) < 2:
+            continue
+        for delivered in same:
+            others = " and ".join(o.source_file for o in same if o is not delivered)
+            described = f" ({', '.join(snapshot[1:])})" if snapshot[1:] else ""
             refused.append(
                 RawFileError(
                     delivered.source_file,
-                    f"is a second file for the same {delivered.source.name} "
-                    f"as {seen[key].source_file}",
+                    f"is a second file for the same {delivered.source.name} snapshot"
+                    f"{described} as {others}, so neither is loaded",
                     "one file per " + " and ".join(delivered.source.key or ("source",)),
                 )
             )
-            continue
-        seen[key] = delivered
-    return list(seen.values())
+    return [delivered for delivered in files if len(by_snapshot[_snapshot(delivered)]) == 1]
+
+
+def _snapshot(delivered: DeliveredFile) -> tuple[str, ...]:
+    """The source and the values of its key fields, the state as the marts name it."""
+    values = delivered.file_values
+    return (
+        delivered.source.name,
+        *(
+            canonical_state(values[k]) if k == "state" else values.get(k, "")
+            for k in delivered.source.key
+        ),
+    )
 
 
 @dataclass(frozen=True)
