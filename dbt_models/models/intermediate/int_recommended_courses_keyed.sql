@@ -27,7 +27,9 @@ select
     -- as printed in its first band (most experienced first)
     arg_min(course_name, band_order * 100 + serial_no) as course_name,
     arg_min(provider, band_order * 100 + serial_no) as provider,
-    list_sort(list(distinct experience_band)) as experience_bands
+    -- a band the seed does not know is none of these (flagged on int_recommendations_timed)
+    list_sort(list(distinct experience_band) filter (where experience_band is not null))
+        as experience_bands
 from keyed
 where course_name_key is not null and provider_key is not null
 group by course_name_key, provider_key, domain
