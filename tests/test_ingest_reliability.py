@@ -65,6 +65,12 @@ def assert_rows_accounted_for(con: duckdb.DuckDBPyConnection) -> None:
         ("कुल", ""),
         ("कुल योग", "-"),
         ("Total.", "Total"),
+        # A subtotal or a state's total is a printed total too; the danda is Hindi punctuation.
+        ("", "State Total"),
+        ("Home Department", "Sub Total"),
+        ("Home Department", "sub-total"),
+        ("कुल योग।", ""),
+        ("", "कुल।"),
     ],
 )
 def test_a_row_labelled_total_goes_to_the_totals_table(tmp_path, department, mdo_name):

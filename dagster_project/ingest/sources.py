@@ -21,10 +21,12 @@ SQL_TYPES: dict[ColumnKind, str] = {
 
 
 # A label cell reading one of these (ignoring case, spaces and punctuation) marks a printed
-# total row, not an MDO: "Total", "Grand Total", and the Hindi कुल ("total") and कुल योग.
-TOTAL_ROW_WORDS = ("total", "grand total", "कुल", "कुल योग")
-# What normalise_header keeps of a text: digits, Latin letters and Devanagari.
-HEADER_CHARACTERS = "0-9a-z\u0900-\u097f"
+# total row, not an MDO: "Total", "Grand Total", a department's "Sub Total", a "State Total",
+# and the Hindi कुल ("total") and कुल योग.
+TOTAL_ROW_WORDS = ("total", "grand total", "sub total", "state total", "कुल", "कुल योग")
+# What normalise_header keeps of a text: digits, Latin letters and Devanagari, less the danda
+# and double danda (। ॥), which are Hindi punctuation: 'कुल योग।' is 'कुल योग'.
+HEADER_CHARACTERS = "0-9a-z\u0900-\u0963\u0966-\u097f"
 
 
 def normalise_header(text: str) -> str:

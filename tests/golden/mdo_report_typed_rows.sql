@@ -156,8 +156,8 @@ typed_cells as (
         nullif(trim(c_data_origin), '') as data_origin,
         (
             (nullif(trim(c_department), '') is null and nullif(trim(c_mdo_name), '') is null)
-            or regexp_replace(lower(c_department), '[^0-9a-zऀ-ॿ]+', '', 'g') in ('total', 'grandtotal', 'कुल', 'कुलयोग')
-            or regexp_replace(lower(c_mdo_name), '[^0-9a-zऀ-ॿ]+', '', 'g') in ('total', 'grandtotal', 'कुल', 'कुलयोग')
+            or regexp_replace(lower(c_department), '[^0-9a-zऀ-ॣ०-ॿ]+', '', 'g') in ('total', 'grandtotal', 'subtotal', 'statetotal', 'कुल', 'कुलयोग')
+            or regexp_replace(lower(c_mdo_name), '[^0-9a-zऀ-ॣ०-ॿ]+', '', 'g') in ('total', 'grandtotal', 'subtotal', 'statetotal', 'कुल', 'कुलयोग')
         ) as is_total
     from cells_by_column
 ),
