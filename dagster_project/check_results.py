@@ -250,11 +250,12 @@ def _tested_relation(node: dict, nodes: dict) -> str:
     return attached.split(".")[-1] if attached else ""
 
 
-def _dbt_examples(con: duckdb.DuckDBPyConnection, result: dict) -> str | None:
+def _dbt_examples(con: duckdb.DuckDBPyConnection, result: dict, node: dict) -> str | None:
     """A few of the rows the test found, read with the test's own compiled query."""
     sql = (result.get("compiled_code") or "").strip().rstrip(";")
     if not sql or not result.get("failures"):
         return None
+    sql = _in_this_database(con, sql, node.get("database"))
     try:
         cursor = con.execute(f"select * from (\n{sql}\n) as failing limit {EXAMPLES}")
         columns = [d[0] for d in cursor.description]
@@ -262,6 +263,16 @@ def _dbt_examples(con: duckdb.DuckDBPyConnection, result: dict) -> str | None:
     except duckdb.Error:
         return None  # the count is what the test reported; the examples are a courtesy
     return short_examples([dict(zip(columns, row, strict=True)) for row in rows])
+
+
+def _in_this_database(con: duckdb.DuckDBPyConnection, sql: str, database: str | None) -> str:
+    # dbt ran against the build copy under its stable name (dbt_workspace), which this
+    # connection opens under the copy's own; the query names the stable one, so without this
+    # it fails and a warning shows its count but none of its rows.
+    (current,) = con.execute("select current_database()").fetchone()
+    if not database or database == current:
+        return sql
+    return sql.replace(f'"{database}".', f'"{current}".')
 
 
 def dbt_rows(
@@ -289,7 +300,7 @@ def dbt_rows(
                 "warn" if str(config.get("severity", "error")).lower() == "warn" else "error",
                 DBT_STATUS.get(result.get("status"), str(result.get("status"))),
                 result.get("failures"),
-                _dbt_examples(con, result),
+                _dbt_examples(con, result, node),
                 node.get("description") or result.get("message") or None,
             )
         )

@@ -290,6 +290,32 @@ def test_data_status_page_lists_what_warned_and_offers_the_docs_as_a_zip(
     assert not any(".validation_results" in name for name in names)
 
 
+# dbt runs against the build copy under a stable name (dbt_workspace.stable_database); the
+# results are recorded through a connection that opens the copy under its own name.
+@pytest.mark.unit
+def test_a_dbt_warnings_examples_are_read_under_the_build_copys_own_name(tmp_path):
+    con = duckdb.connect(str(tmp_path / "build-the-run.duckdb"))
+    con.execute("create schema intermediate")
+    con.execute("create table intermediate.bands as select 'Row 40 of catalogue/x.csv' as finding")
+    test_id = "test.igot_warehouse.band_is_known.abc"
+    manifest = {
+        "nodes": {test_id: {"resource_type": "test", "name": "band_is_known", "database": "build"}}
+    }
+    run_results = {
+        "results": [
+            {
+                "unique_id": test_id,
+                "status": "warn",
+                "failures": 1,
+                "compiled_code": 'select finding from "build"."intermediate"."bands"',
+            }
+        ]
+    }
+    [row] = check_results.dbt_rows(con, run_results, manifest, "the-run")
+    (example,) = json.loads(row[check_results.COLUMNS.index("failing_examples")])
+    assert json.loads(example) == {"finding": "Row 40 of catalogue/x.csv"}
+
+
 @pytest.mark.pipeline
 def test_a_failing_dbt_test_is_recorded_with_its_failing_rows(shipped_warehouse, tmp_path):
     import shutil
