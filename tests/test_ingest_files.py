@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -171,6 +172,25 @@ def test_broken_xlsx_is_refused(tmp_path):
     path = write(tmp_path / "mdo" / "bihar_2026-02-25.xlsx", "not a workbook")
     with pytest.raises(RawFileError, match=r"is not a readable \.xlsx workbook"):
         read_sheet(path, "mdo/bihar_2026-02-25.xlsx")
+
+
+# A half-copied workbook whose other parts (not its sheet) are cut short.
+@pytest.mark.parametrize("part", ["xl/workbook.xml", "xl/styles.xml", "[Content_Types].xml"])
+def test_xlsx_with_a_damaged_workbook_part_is_refused(tmp_path, part):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["Department", "MDO Name"])
+    whole = tmp_path / "whole.xlsx"
+    workbook.save(whole)
+    damaged = tmp_path / "mdo" / "bihar_2026-02-25.xlsx"
+    damaged.parent.mkdir()
+    with zipfile.ZipFile(whole) as source, zipfile.ZipFile(damaged, "w") as copy:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            copy.writestr(item, data[: len(data) // 2] if item.filename == part else data)
+    with pytest.raises(
+        RawFileError, match=r"^mdo/bihar_2026-02-25.xlsx: is not a readable \.xlsx workbook \("
+    ):
+        read_sheet(damaged, "mdo/bihar_2026-02-25.xlsx")
 
 
 def test_two_files_for_one_snapshot_are_refused(tmp_path):

@@ -27,6 +27,8 @@ from dagster_project.ingest.sources import Source, normalise_header
 # How far down a sheet the header may sit (under a title, a date line, a blank row or two).
 HEADER_SEARCH_ROWS = 20
 DELIMITERS = (",", ";", "\t")
+# What openpyxl raises for XML cut short or garbled; which one depends on the parser in use.
+DAMAGED_XML = (ElementTree.ParseError, ExpatError)
 
 Numbered = list[tuple[int, list[str]]]  # (row number in the file, cells)
 
@@ -122,7 +124,8 @@ def find_header(numbered: Numbered, source: Source) -> int | None:
 def _read_workbook(path: Path, source_file: str, source: Source | None) -> Sheet:
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError) as err:
+    except (zipfile.BadZipFile, KeyError, OSError, *DAMAGED_XML) as err:
+        # A damaged part of the workbook itself (not a sheet's) fails here: a half-copied file.
         raise RawFileError(
             source_file, f"is not a readable .xlsx workbook ({err})", "an Excel .xlsx file"
         ) from None
@@ -147,7 +150,7 @@ def _parsed_sheet_rows(sheet, source_file: str) -> Numbered:
     # (the zip whole, a sheet cut short) fails here, not when the workbook opens.
     try:
         return _sheet_rows(sheet)
-    except (ElementTree.ParseError, ExpatError) as err:
+    except DAMAGED_XML as err:
         raise RawFileError(
             source_file,
             f"is not a readable .xlsx workbook (sheet '{sheet.title}' is damaged: {err})",
