@@ -444,8 +444,7 @@ def test_a_report_the_csv_reader_cannot_split_is_held_back_with_a_sentence(tmp_p
 @pytest.mark.unit
 def test_a_partial_or_doubled_delivery_is_held_back_whole(tmp_path, key_file):
     """A delivery that would load only in part (one report re-saved as .xlsx), a ZIP with no
-    CSV in it, and a second folder for one state and date: each held back, with its sentence;
-    the first folder of that date loads."""
+    CSV in it, and two folders for one state and date: each held back, with its sentence."""
     raw = officer_raw(tmp_path)
     officers = raw / "officers"
     shutil.copytree(raw / DELIVERY, officers / "BIHAR_2026-03-31")
@@ -461,9 +460,13 @@ def test_a_partial_or_doubled_delivery_is_held_back_whole(tmp_path, key_file):
     reasons = {r.source_file: r.reason for r in outcome.held_back}
     whole = "the delivery is held back whole (an earlier load of it stays)"
     assert reasons == {
+        "officers/BIHAR_2026-03-31": (
+            "names the same state and date (Bihar, 2026-03-31) as officers/bihar_2026-03-31, "
+            f"so neither is loaded; one folder per state and date; {whole}"
+        ),
         "officers/bihar_2026-03-31": (
-            "is a second delivery folder for bihar on 2026-03-31, beside "
-            f"officers/BIHAR_2026-03-31; one folder per state and date; {whole}"
+            "names the same state and date (Bihar, 2026-03-31) as officers/BIHAR_2026-03-31, "
+            f"so neither is loaded; one folder per state and date; {whole}"
         ),
         "officers/bihar_2026-04-14": (
             "holds officers/bihar_2026-04-14/user-enrollment-report.xlsx, which is neither a "
@@ -475,11 +478,7 @@ def test_a_partial_or_doubled_delivery_is_held_back_whole(tmp_path, key_file):
             "earlier load of it stays)"
         ),
     }
-    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
-        loaded = con.execute(
-            "select distinct report_date::varchar, source_file from raw.officer_users"
-        ).fetchall()
-    assert loaded == [("2026-03-31", "officers/BIHAR_2026-03-31/user-report.csv")]
+    assert table_rows(tmp_path / "w.duckdb", "officer_users") == []
 
 
 @pytest.mark.unit

@@ -306,27 +306,31 @@ def _with_unreadable(
 
 
 def _one_folder_per_date(deliveries: list[OfficerDelivery]) -> list[OfficerDelivery]:
-    """A second folder for one state and date (`BIHAR_2026-03-24` beside `bihar_2026-03-24`)
-    would load the date twice: it is held back, as a second MDO report for one date is."""
-    first: dict[tuple[str, str], str] = {}
+    """Two folders for one state and date (`BIHAR_2026-03-24` beside `bihar_2026-03-24`, or
+    `orissa_` beside `odisha_`) would load the date twice, and which is right cannot be told:
+    each is held back naming the others, as two MDO reports for one date are."""
+    folders: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for delivery in deliveries:
+        if delivery.file_values:
+            folders[_state_and_date(delivery)].append(delivery.unit)
     kept = []
     for delivery in deliveries:
-        values = delivery.file_values
-        key = (re.sub(r"[\s_-]+", "_", values.get("state", "")), values.get("report_date", ""))
-        if not values or key not in first:
-            first.setdefault(key, delivery.unit)
+        key = _state_and_date(delivery) if delivery.file_values else None
+        others = [unit for unit in folders.get(key, []) if unit != delivery.unit]
+        if not others:
             kept.append(delivery)
             continue
-        kept.append(
-            replace(
-                delivery,
-                held_back_because=(
-                    f"is a second delivery folder for {key[0]} on {key[1]}, beside "
-                    f"{first[key]}; one folder per state and date"
-                ),
-            )
+        because = (
+            f"names the same state and date ({key[0]}, {key[1]}) as {', '.join(others)}, so "
+            "neither is loaded; one folder per state and date"
         )
+        kept.append(replace(delivery, held_back_because=because))
     return kept
+
+
+def _state_and_date(delivery: OfficerDelivery) -> tuple[str, str]:
+    values = delivery.file_values
+    return canonical_state(values["state"]), values["report_date"]
 
 
 def _is_officer_bands(path: Path, raw_root: Path) -> bool:
