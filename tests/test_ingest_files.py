@@ -72,6 +72,9 @@ def test_whole_numbers_in_every_grouping(tmp_path, cell, expected):
         ("705788.84", "73.29%", (705788.84, 73.29)),
         ("7,05,788.84", "73.29 %", (705788.84, 73.29)),
         ("705,788.84", "73.29", (705788.84, 73.29)),
+        # A spreadsheet's no-break spaces (U+00A0, U+202F) before the % or around a number.
+        ("\u00a0705788.84", "73.29\u00a0%", (705788.84, 73.29)),
+        ("705788.84\u202f", "73.29\u202f%", (705788.84, 73.29)),
         ("", "", (None, None)),
     ],
 )

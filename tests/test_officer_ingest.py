@@ -228,6 +228,34 @@ def test_timestamps_are_typed_as_printed_in_ist(tmp_path, key_file):
 
 
 @pytest.mark.unit
+def test_an_iso_time_with_a_t_is_read_and_a_day_first_date_is_quarantined(tmp_path, key_file):
+    """`2026-04-02T06:30:12` is unambiguous; `02-04-2026 06:30` could be 2 April or 4 February,
+    so it is not guessed."""
+    raw = officer_raw(tmp_path)
+    path = raw / DELIVERY / "user-report.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("2026-04-02 06:30:12 AM", "2026-04-02T06:30:12")
+    lines[2] = lines[2].replace("2026-04-02 06:30:12 AM", "02-04-2026 06:30")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    load(raw, tmp_path / "w.duckdb", key_file)
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        read = con.execute(
+            "select report_last_generated_on from raw.officer_users where source_row = 2"
+        ).fetchall()
+        refused = con.execute(
+            "select reason from raw.quarantine where source_row = 3 "
+            "and source_file like '%user-report%'"
+        ).fetchall()
+    assert read == [(dt.datetime(2026, 4, 2, 6, 30, 12),)]
+    assert refused == [
+        (
+            "'02-04-2026 06:30' is not a time (YYYY-MM-DD HH:MM:SS, with or without AM/PM) in "
+            "column Report_Last_Generated_On",
+        )
+    ]
+
+
+@pytest.mark.unit
 def test_a_password_protected_zip_gives_the_same_raw_tables_as_the_csvs(tmp_path, key_file):
     csv_raw = officer_raw(tmp_path / "csv")
     zip_raw = officer_raw(tmp_path / "zip")

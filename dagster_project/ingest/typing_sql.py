@@ -17,7 +17,9 @@ PATTERNS = {
 # Officer reports print times as `2026-03-30 17:23:00` or `2026-04-02 06:30:12 AM`, sometimes
 # a bare date; they are IST wall-clock times and are kept as printed (a naive timestamp). A
 # format that does not match costs as much as one that does, so AM/PM times get their own list.
-CLOCK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+# ISO's `2026-04-02T06:30:12` (a re-export by another tool) comes last, where it costs only the
+# cells no other format reads.
+CLOCK_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S")
 AM_PM_FORMATS = ("%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d %I:%M %p")
 NOUNS = {
     "integer": "a whole number",
@@ -32,7 +34,12 @@ def sql_literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _cell(ref: str) -> str:
+def _cell(ref: str, kind: str = "text") -> str:
+    """The cell trimmed, null when blank. In a number, date or time a no-break space (U+00A0,
+    U+202F: what a spreadsheet puts in `68.27 %`) is a space; DuckDB's trim and RE2's \\s
+    take neither."""
+    if kind != "text":
+        ref = f"replace(replace({ref}, chr(160), ' '), chr(8239), ' ')"
     return f"nullif(trim({ref}), '')"
 
 
@@ -66,7 +73,7 @@ def _fits(column: Column, cell: str) -> str:
 
 def parse_expression(column: Column, ref: str) -> str:
     """The typed value of the cell, or null when it is blank or unreadable."""
-    cell = _cell(ref)
+    cell = _cell(ref, column.kind)
     if column.kind == "text":
         return cell
     if column.kind == "timestamp":
@@ -87,7 +94,7 @@ def reason_expression(
     `typed_ref` is the cell's value from `parse_expression`: a filled cell it left null could
     not be read.
     """
-    cell = _cell(ref)
+    cell = _cell(ref, column.kind)
     header = sql_literal(header_in_file)
     # (conditions, reason); the first that holds is the reason, as in a SQL case.
     reasons: list[tuple[list[str], str]] = []

@@ -109,49 +109,49 @@ typed_cells as (
         nullif(trim(c_department), '') as department,
         nullif(trim(c_mdo_name), '') as mdo_name,
         case
-            when regexp_full_match(nullif(trim(c_onboarded), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as onboarded,
         case
-            when regexp_full_match(nullif(trim(c_active), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as active,
         case
-            when regexp_full_match(nullif(trim(c_user_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as user_completions,
         case
-            when regexp_full_match(nullif(trim(c_total_enrollments), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as total_enrollments,
         case
-            when regexp_full_match(nullif(trim(c_total_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as total_completions,
         case
-            when regexp_full_match(nullif(trim(c_total_hours), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
-                and isfinite(try_cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double))
-                then try_cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double)
+            when regexp_full_match(nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
+                and isfinite(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as double))
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as double)
         end as total_hours,
         case
-            when regexp_full_match(nullif(trim(c_courses_attempted), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as courses_attempted,
         case
-            when regexp_full_match(nullif(trim(c_courses_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                and try_cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
-                then try_cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint)
+            when regexp_full_match(nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                and try_cast(replace(replace(replace(nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint)
         end as courses_passed,
         case
-            when regexp_full_match(nullif(trim(c_pct_course_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
-                and isfinite(try_cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double))
-                then try_cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double)
+            when regexp_full_match(nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
+                and isfinite(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as double))
+                then try_cast(replace(replace(replace(nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as double)
         end as pct_course_passed,
         nullif(trim(c_data_origin), '') as data_origin,
         (
@@ -174,76 +174,76 @@ judged as (
                     then 'Mido Name' || ' is blank'
             end,
             case
-                when nullif(trim(c_onboarded), '') is not null
-                    and not regexp_full_match(nullif(trim(c_onboarded), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_onboarded), '') || '''' || ' is not a whole number in column ' || 'Onboarded'
-                when nullif(trim(c_onboarded), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_onboarded), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_onboarded), '') || ' is too large for column ' || 'Onboarded'
+                when nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'Onboarded'
+                when nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_onboarded, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Onboarded'
             end,
             case
-                when nullif(trim(c_active), '') is not null
-                    and not regexp_full_match(nullif(trim(c_active), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_active), '') || '''' || ' is not a whole number in column ' || 'Active'
-                when nullif(trim(c_active), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_active), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_active), '') || ' is too large for column ' || 'Active'
+                when nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'Active'
+                when nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_active, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Active'
             end,
             case
-                when nullif(trim(c_user_completions), '') is not null
-                    and not regexp_full_match(nullif(trim(c_user_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_user_completions), '') || '''' || ' is not a whole number in column ' || 'User Completions'
-                when nullif(trim(c_user_completions), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_user_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_user_completions), '') || ' is too large for column ' || 'User Completions'
+                when nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'User Completions'
+                when nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_user_completions, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'User Completions'
             end,
             case
-                when nullif(trim(c_total_enrollments), '') is not null
-                    and not regexp_full_match(nullif(trim(c_total_enrollments), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_total_enrollments), '') || '''' || ' is not a whole number in column ' || 'Total Enrollments'
-                when nullif(trim(c_total_enrollments), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_total_enrollments), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_total_enrollments), '') || ' is too large for column ' || 'Total Enrollments'
+                when nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'Total Enrollments'
+                when nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_total_enrollments, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Total Enrollments'
             end,
             case
-                when nullif(trim(c_total_completions), '') is not null
-                    and not regexp_full_match(nullif(trim(c_total_completions), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_total_completions), '') || '''' || ' is not a whole number in column ' || 'Total Completions'
-                when nullif(trim(c_total_completions), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_total_completions), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_total_completions), '') || ' is too large for column ' || 'Total Completions'
+                when nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'Total Completions'
+                when nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_total_completions, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Total Completions'
             end,
             case
-                when nullif(trim(c_total_hours), '') is not null
-                    and not regexp_full_match(nullif(trim(c_total_hours), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
-                    then '''' || nullif(trim(c_total_hours), '') || '''' || ' is not a number in column ' || 'Total Hours'
-                when nullif(trim(c_total_hours), '') is not null
-                    and not coalesce(isfinite(try_cast(replace(replace(replace(nullif(trim(c_total_hours), ''), ',', ''), '%', ''), ' ', '') as double)), false)
-                    then nullif(trim(c_total_hours), '') || ' is too large for column ' || 'Total Hours'
+                when nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?')
+                    then '''' || nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a number in column ' || 'Total Hours'
+                when nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(isfinite(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as double)), false)
+                    then nullif(trim(replace(replace(c_total_hours, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Total Hours'
             end,
             case
-                when nullif(trim(c_courses_attempted), '') is not null
-                    and not regexp_full_match(nullif(trim(c_courses_attempted), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_courses_attempted), '') || '''' || ' is not a whole number in column ' || 'Course Attempted'
-                when nullif(trim(c_courses_attempted), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_courses_attempted), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_courses_attempted), '') || ' is too large for column ' || 'Course Attempted'
+                when nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'Course Attempted'
+                when nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_courses_attempted, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Course Attempted'
             end,
             case
-                when nullif(trim(c_courses_passed), '') is not null
-                    and not regexp_full_match(nullif(trim(c_courses_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
-                    then '''' || nullif(trim(c_courses_passed), '') || '''' || ' is not a whole number in column ' || 'Course Passed'
-                when nullif(trim(c_courses_passed), '') is not null
-                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(c_courses_passed), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
-                    then nullif(trim(c_courses_passed), '') || ' is too large for column ' || 'Course Passed'
+                when nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})')
+                    then '''' || nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a whole number in column ' || 'Course Passed'
+                when nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as bigint) is not null, false)
+                    then nullif(trim(replace(replace(c_courses_passed, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || 'Course Passed'
             end,
             case
-                when nullif(trim(c_pct_course_passed), '') is not null
-                    and not regexp_full_match(nullif(trim(c_pct_course_passed), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
-                    then '''' || nullif(trim(c_pct_course_passed), '') || '''' || ' is not a percentage in column ' || '% Course Passed'
-                when nullif(trim(c_pct_course_passed), '') is not null
-                    and not coalesce(isfinite(try_cast(replace(replace(replace(nullif(trim(c_pct_course_passed), ''), ',', ''), '%', ''), ' ', '') as double)), false)
-                    then nullif(trim(c_pct_course_passed), '') || ' is too large for column ' || '% Course Passed'
+                when nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not regexp_full_match(nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), ''), '(\d+|\d{1,3}(,\d{3})+|\d{1,2}(,\d{2})*,\d{3})(\.\d+)?\s*%?')
+                    then '''' || nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), '') || '''' || ' is not a percentage in column ' || '% Course Passed'
+                when nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), '') is not null
+                    and not coalesce(isfinite(try_cast(replace(replace(replace(nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), ''), ',', ''), '%', ''), ' ', '') as double)), false)
+                    then nullif(trim(replace(replace(c_pct_course_passed, chr(160), ' '), chr(8239), ' ')), '') || ' is too large for column ' || '% Course Passed'
             end
         ), '') as reason
     from typed_cells
