@@ -60,12 +60,20 @@ ranked as (
         lag(rank_in_category) over (
             partition by state
             order by edition_date
-        ) as previous_rank
+        ) as previous_rank,
+        lag(category) over (
+            partition by state
+            order by edition_date
+        ) as previous_category
     from resolved
 
 )
 
+-- A rank is a place within a category: after a move to another category the two ranks are
+-- not comparable, and "rank 1 to rank 1" would read as no change.
 select
-    *,
-    previous_rank - rank_in_category as rank_change
+    * exclude (previous_category),
+    case
+        when previous_category = category then previous_rank - rank_in_category
+    end as rank_change
 from ranked
