@@ -37,6 +37,35 @@ def load_mdo(tmp_path: Path, body: str, header: str = MDO_HEADER) -> duckdb.Duck
     return con
 
 
+def test_a_duplicate_loads_once_its_twin_is_corrected(tmp_path):
+    """`bihar_2026-04-30.csv` re-sent with March's bytes is a duplicate; once March is corrected,
+    April's content is loaded nowhere else, so it loads (it used to stay 'duplicate' forever)."""
+    raw = tmp_path / "raw"
+    body = "Dept A,MDO A,5,1,1,1,1,1,1,1,100%\n"
+    write(raw / "mdo" / "testland_2026-03-31.csv", MDO_HEADER + "\n" + body)
+    write(raw / "mdo" / "testland_2026-04-30.csv", MDO_HEADER + "\n" + body)
+    con = duckdb.connect()
+
+    def load() -> dict[str, tuple]:
+        loads = load_source(con, MDO_REPORT, discover(raw)["mdo_report"], dt.datetime(2026, 5, 1))
+        return {load.source_file: (load.status, load.rows_loaded) for load in loads}
+
+    assert load() == {
+        "mdo/testland_2026-03-31.csv": ("loaded", 1),
+        "mdo/testland_2026-04-30.csv": ("duplicate_content", 0),
+    }
+    assert load()["mdo/testland_2026-04-30.csv"] == ("unchanged", 0)
+    write(raw / "mdo" / "testland_2026-03-31.csv", MDO_HEADER + "\n" + body.replace(",5,", ",6,"))
+    assert load() == {
+        "mdo/testland_2026-03-31.csv": ("loaded", 1),
+        "mdo/testland_2026-04-30.csv": ("loaded", 1),
+    }
+    assert con.sql(
+        "select as_of_date::varchar, onboarded from raw.mdo_report order by 1"
+    ).fetchall() == [("2026-03-31", 6), ("2026-04-30", 5)]
+    assert con.sql("select count(*) from raw.file_loads").fetchall() == [(2,)]
+
+
 @pytest.mark.parametrize(
     ("spelling", "canonical"),
     [

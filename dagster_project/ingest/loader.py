@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -232,6 +233,7 @@ def _plan_loads(
         if load.status == "loaded":
             first_loaded[load.file_sha256] = load.source_file
     plan = LoadPlan(source)
+    paths = {delivered.source_file: delivered.path for delivered in files}
     for delivered in files:
         try:
             data = delivered.path.read_bytes()
@@ -242,8 +244,12 @@ def _plan_loads(
         sha256 = hashlib.sha256(data).hexdigest()
         earlier = previous.get(delivered.source_file)
         if earlier and earlier.file_sha256 == sha256:
-            plan.outcomes[delivered.source_file] = replace(earlier, status="unchanged")
-            continue
+            if earlier.status != "duplicate_content" or _twin_unchanged(earlier, paths):
+                plan.outcomes[delivered.source_file] = replace(earlier, status="unchanged")
+                continue
+            # Its twin was corrected or removed: this content is now loaded nowhere else.
+            if first_loaded.get(sha256) == earlier.duplicate_of:
+                del first_loaded[sha256]
         if earlier:
             plan.changed.append(delivered.source_file)
         twin = first_loaded.get(sha256)
@@ -263,6 +269,17 @@ def _plan_loads(
         first_loaded[sha256] = delivered.source_file
         plan.pending.append(PendingFile(delivered, sha256, csv_text))
     return plan
+
+
+def _twin_unchanged(duplicate: FileLoad, paths: dict[str, Path]) -> bool:
+    """Whether the file a duplicate was found to repeat still holds the same content."""
+    twin = paths.get(duplicate.duplicate_of or "")
+    if twin is None:
+        return False
+    try:
+        return hashlib.sha256(twin.read_bytes()).hexdigest() == duplicate.file_sha256
+    except OSError:
+        return False
 
 
 def _previous_loads(con: duckdb.DuckDBPyConnection) -> dict[str, FileLoad]:
