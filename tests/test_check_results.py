@@ -366,3 +366,49 @@ def test_a_failing_dbt_test_is_recorded_with_its_failing_rows(shipped_warehouse,
     assert "removed_since" not in results.index
     others = results.loc[(results["tool"] == "dbt") & (results.index != test)]
     assert len(others) > 100 and (others["run_id"] != "the-test-run").all()
+
+
+@pytest.mark.pipeline
+def test_a_state_spelling_the_seeds_do_not_know_warns_naming_file_and_row(
+    shipped_warehouse, tmp_path
+):
+    """`ODISHA (ORISSA)` in a ranking, or an MDO file named `jk_…`, would be states of their
+    own in the marts, their history broken off: each warns, one sentence per file and spelling."""
+    import shutil
+
+    from support import run_dbt
+
+    warehouse = tmp_path / "igot.duckdb"
+    shutil.copy(shipped_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        con.execute(
+            "insert into raw.state_ranking select * replace ('ODISHA (ORISSA)' as state, "
+            "99 as source_row) from raw.state_ranking where state ilike 'odisha'"
+        )
+        con.execute(
+            "insert into raw.mdo_report select * replace ('jk' as state) from raw.mdo_report "
+            "where source_row in (2, 3)"
+        )
+    target = tmp_path / "target"
+    result = run_dbt(
+        "test", "--select", "test_name:state_is_known", warehouse=warehouse, target=target
+    )
+    assert result.returncode == 0, result.stdout[-2000:]  # warnings, not failures
+    outcomes = json.loads((target / "run_results.json").read_text())["results"]
+    assert sorted((o["status"], o["failures"]) for o in outcomes) == [("warn", 1), ("warn", 1)]
+    compiled = sorted((target / "compiled").rglob("state_is_known_*.sql"))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        findings = sorted(
+            con.execute(path.read_text().replace('"igot".', "")).fetchall()[0][0]
+            for path in compiled
+        )
+    assert findings[0].startswith(
+        "In mdo/bihar_2026-02-25.csv (first at row 2) the state 'jk' is in neither the states "
+        "nor the state_aliases seed"
+    )
+    assert findings[1].startswith(
+        "In ranking/ranking_2025-12-31.csv (first at row 99) the state 'ODISHA (ORISSA)'"
+    )
+    assert findings[1].endswith(
+        "add the spelling to dbt_models/seeds/state_aliases.csv, or correct the file"
+    )
