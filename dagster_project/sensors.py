@@ -1,4 +1,5 @@
-"""The drop-folder sensor: a new or changed raw file starts a run of what it feeds.
+"""The drop-folder sensor: a new or changed raw file starts a run of what it feeds (a file of an
+officer delivery starts the officer load).
 
 Files are compared by content hash, not by time, so touching or re-copying a file starts
 nothing. The cursor (kept by Dagster across restarts) remembers each file's size, modification
@@ -15,8 +16,10 @@ import dagster as dg
 import duckdb
 
 from dagster_project.assets.raw import raw_asset_key
-from dagster_project.ingest.discovery import Survey, delivered_paths, survey
+from dagster_project.ingest.discovery import Survey, classify, delivered_paths, survey
+from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.rejections import held_back
+from dagster_project.ingest.sources import OFFICER_FOLDER, OFFICER_SOURCES, OFFICER_USERS
 from dagster_project.resources import RawFiles, Warehouse
 
 Fingerprints = dict[str, dict[str, int | str]]
@@ -43,7 +46,7 @@ def changed_files(before: Fingerprints, now: Fingerprints) -> list[str]:
     ]
 
 
-def held_back_files(found: Survey, warehouse: Warehouse) -> list[str]:
+def held_back_files(found: Survey, warehouse: Warehouse, root: Path) -> list[str]:
     """Every file held back, in one sentence each: refused by name now (read from the folder,
     nothing opened), or found unreadable by the run that published the warehouse."""
     sentences = {err.source_file: str(err) for err in found.refused}
@@ -56,12 +59,28 @@ def held_back_files(found: Survey, warehouse: Warehouse) -> list[str]:
             pass  # a warehouse being replaced this instant is read on the next tick
     delivered = {f.source_file for files in found.files.values() for f in files}
     refused = {err.source_file for err in found.refused}
-    # A file since removed or fixed is no longer held back (the next run will say so too).
+    # A file since removed or fixed is no longer held back (the next run will say so too). An
+    # officer delivery is named by its folder, its ZIP, or a CSV inside the ZIP.
     return [
         sentence
         for name, sentence in sorted(sentences.items())
-        if name in delivered or name in refused
+        if name in delivered or name in refused or _officer_path_still_there(root, name)
     ]
+
+
+def feeds_officer_load(root: Path, name: str) -> bool:
+    """Whether a delivered file is part of an officer delivery (or the officer-bands file)."""
+    try:
+        return classify(root / name, root).source in OFFICER_SOURCES
+    except RawFileError:
+        return False
+
+
+def _officer_path_still_there(root: Path, name: str) -> bool:
+    parts = Path(name).parts
+    if not parts or parts[0] != OFFICER_FOLDER:
+        return False
+    return any((root / Path(*parts[:end])).exists() for end in range(len(parts), 1, -1))
 
 
 @dg.sensor(
@@ -76,13 +95,17 @@ def raw_files_sensor(
     root = raw_files.root_path()
     found = survey(root)
     # Reported on every tick until fixed: a file held back is never forgotten.
-    held = held_back_files(found, warehouse)
+    held = held_back_files(found, warehouse, root)
     held_note = "; held back until fixed: " + " | ".join(held) if held else ""
     before: Fingerprints = json.loads(context.cursor) if context.cursor else {}
     now = fingerprint_files(root, before)
     changed = changed_files(before, now)
     source_of = {f.source_file: f.source for files in found.files.values() for f in files}
     sources = {source_of[name] for name in changed if name in source_of}
+    # The survey leaves officer deliveries to their own load (a folder at a time): a changed
+    # file in one starts that load.
+    if any(feeds_officer_load(root, name) for name in changed if name not in source_of):
+        sources.add(OFFICER_USERS)
     if not sources:
         return dg.SensorResult(
             skip_reason="no new or changed raw files" + held_note, cursor=json.dumps(now)

@@ -101,3 +101,35 @@ def test_a_file_the_last_run_held_back_is_reported_until_fixed(tmp_path, raw_cop
     tick, _ = evaluate(raw_copy, cursor=first.cursor, warehouse=warehouse)
     assert not tick.run_requests
     assert "mdo/bihar_2026-02-25.csv: is not UTF-8 text" in tick.skip_reason.skip_message
+
+
+def test_a_new_officer_delivery_starts_the_officer_load_and_a_held_back_one_is_named(
+    tmp_path, raw_copy, monkeypatch
+):
+    from support import REPO_ROOT, materialize_into
+
+    first, _ = evaluate(raw_copy)
+    fixture = REPO_ROOT / "tests" / "fixtures" / "officers" / "officers"
+    shutil.copytree(fixture, raw_copy / "officers")
+    result, _ = evaluate(raw_copy, cursor=first.cursor)
+    [request] = result.run_requests
+    keys = {key.to_user_string() for key in request.asset_selection}
+    assert {"raw/officer_users", "raw/officer_enrolments", "marts/mandate_compliance"} <= keys
+    assert "raw/mdo_report" not in keys
+
+    # A second date whose ZIP is a web page: it asks for a run; the run holds the delivery
+    # back, and every tick after it names the file until it is fixed.
+    broken = raw_copy / "officers" / "bihar_2026-04-14"
+    broken.mkdir()
+    (broken / "reports.zip").write_bytes(b"<html>Session expired</html>")
+    requested, _ = evaluate(raw_copy, cursor=result.cursor)
+    assert requested.run_requests
+    monkeypatch.setenv("IGOT_OFFICER_KEY_FILE", str(tmp_path / "officer.key"))
+    warehouse = tmp_path / "wh" / "igot.duckdb"
+    assert materialize_into(raw_copy, warehouse, with_dbt=False, with_quality=False).success
+    tick, _ = evaluate(raw_copy, cursor=requested.cursor, warehouse=warehouse)
+    assert not tick.run_requests
+    assert (
+        "officers/bihar_2026-04-14/reports.zip: is not a readable ZIP file"
+        in tick.skip_reason.skip_message
+    )
