@@ -148,6 +148,31 @@ def test_blank_mdo_name_under_a_department_is_quarantined(tmp_path):
     assert con.sql("select reason from raw.quarantine").fetchall() == [("MDO Name is blank",)]
 
 
+@pytest.mark.parametrize("form", ["csv", "xlsx"])
+def test_a_header_under_a_title_lacking_one_column_is_told_that_column(tmp_path, form):
+    """The title row names no column; the header under it names all but Total Hours. The
+    sentence must name Total Hours and quote the header, not list eleven columns as missing
+    from the title."""
+    header = MDO_HEADER.replace(",Total Hours", "").split(",")
+    title = ["MDO-wise report, Testland, as on 31.01.2026"]
+    row = ["Dept A", "MDO A", "1", "1", "1", "1", "1", "1", "1", "100%"]
+    raw = tmp_path / "raw"
+    target = raw / "mdo" / f"testland_2026-01-31.{form}"
+    if form == "csv":
+        lines = [",".join(f'"{c}"' for c in cells) for cells in (title, header, row)]
+        write(target, "\n".join(lines) + "\n")
+    else:
+        target.parent.mkdir(parents=True)
+        book = openpyxl.Workbook()
+        for cells in (title, header, row):
+            book.active.append(cells)
+        book.save(target)
+    con = duckdb.connect()
+    load_source(con, MDO_REPORT, discover(raw)["mdo_report"], dt.datetime(2026, 2, 1))
+    [(reason,)] = con.sql("select reason from raw.file_rejections").fetchall()
+    assert reason.startswith("the header row lacks 'Total Hours' (found 'Department', "), reason
+
+
 def test_unknown_columns_are_kept_as_json_and_order_may_differ(tmp_path):
     header = "MDO Name,Department,Remarks," + MDO_HEADER.split(",", 2)[2]
     con = load_mdo(tmp_path, "MDO A,Dept A,check me,3,2,1,1,1,1,1,1,100%\n", header=header)

@@ -22,7 +22,7 @@ from dagster_project.ingest.readers import (
     csv_rows,
     decode_csv,
     detect_delimiter,
-    find_header,
+    likely_header,
     trim_trailing_blanks,
 )
 from dagster_project.ingest.sources import Source
@@ -78,7 +78,7 @@ def inspect_csv(data: bytes, source_file: str, source: Source | None = None) -> 
     ]
     if not first_rows:
         raise RawFileError(source_file, "is empty", "a header row and data rows")
-    at = (find_header(first_rows, source) if source else None) or 0
+    at = likely_header(first_rows, source)
     number, cells = first_rows[at]
     header = [cell.strip() for cell in trim_trailing_blanks(cells)]
     return CsvText(header, number, lines, delimiter)

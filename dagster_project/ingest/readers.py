@@ -121,6 +121,23 @@ def find_header(numbered: Numbered, source: Source) -> int | None:
     return None
 
 
+def likely_header(numbered: Numbered, source: Source | None) -> int:
+    """The header row, or, when no row names every required column, the row that names the
+    most of the source's columns (the first filled row when none names any): so that a file
+    lacking one column under a title row is told which one, not that the title lacks them all."""
+    found = find_header(numbered, source) if source else None
+    if found is not None or source is None:
+        return found or 0
+    spellings = [c.spellings() for c in source.columns]
+    best, best_named = 0, 0
+    for index, (_, cells) in enumerate(numbered[:HEADER_SEARCH_ROWS]):
+        names = {normalise_header(cell) for cell in cells}
+        named = sum(bool(names & spelled) for spelled in spellings)
+        if named > best_named:
+            best, best_named = index, named
+    return best
+
+
 def _read_workbook(path: Path, source_file: str, source: Source | None) -> Sheet:
     try:
         values = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -241,8 +258,7 @@ def _split_header(numbered: Numbered, source_file: str, source: Source | None) -
     filled = [(number, cells) for number, cells in numbered if trim_trailing_blanks(cells)]
     if not filled:
         raise RawFileError(source_file, "is empty", "a header row and data rows")
-    found = find_header(filled, source) if source else None
-    at = found or 0
+    at = likely_header(filled, source)
     header = filled[at][1]
     return Sheet(
         header=[cell.strip() for cell in trim_trailing_blanks(header)], rows=filled[at + 1 :]
