@@ -523,6 +523,35 @@ def test_a_header_only_report_loads_as_zero_rows_and_is_named_for_a_person(tmp_p
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_title_rows_and_a_semicolon_or_tab_separated_report_load_as_from_the_portal(
+    tmp_path, key_file, delimiter
+):
+    """As in an MDO report: a title row above the header is not data, and a report re-saved by
+    Excel in a `;` locale (or as tab-separated text) is read with its own separator."""
+    baseline = tmp_path / "baseline"
+    load(officer_raw(baseline), baseline / "w.duckdb", key_file)
+    raw = officer_raw(tmp_path)
+    for name in ("user-report.csv", "user-enrollment-report.csv"):
+        path = raw / DELIVERY / name
+        with path.open(encoding="utf-8", newline="") as original:
+            rows = list(csv.reader(original))
+        with path.open("w", encoding="utf-8", newline="") as rewritten:
+            writer = csv.writer(rewritten, delimiter=delimiter)
+            writer.writerow(["User Report - Water Resources Department, Bihar"])
+            writer.writerow([])
+            writer.writerows(rows)
+    load(raw, tmp_path / "w.duckdb", key_file)
+    for table in ("officer_users", "officer_enrolments"):
+        lineage = ("source_row", "file_sha256", "loaded_at")
+        expected = table_rows(baseline / "w.duckdb", table, exclude=lineage)
+        assert table_rows(tmp_path / "w.duckdb", table, exclude=lineage) == expected, table
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as con:
+        first = con.execute("select min(source_row) from raw.officer_users").fetchall()
+    assert first == [(4,)]  # title on row 1, a blank row, the header on row 3
+
+
+@pytest.mark.unit
 def test_a_zip_packed_with_aes_is_told_as_such_not_as_a_password_problem(tmp_path, key_file):
     import struct
 

@@ -27,7 +27,12 @@ import pyarrow.csv as pa_csv
 from dagster_project.ingest.errors import RawFileError
 from dagster_project.ingest.loader import HeaderMap, map_header
 from dagster_project.ingest.pseudonyms import KeyCache, officer_keys, phone_keys
-from dagster_project.ingest.readers import csv_problem, trim_trailing_blanks
+from dagster_project.ingest.readers import (
+    DELIMITERS,
+    HEADER_SEARCH_ROWS,
+    csv_problem,
+    trim_trailing_blanks,
+)
 from dagster_project.ingest.sources import (
     OFFICER_REPORTS,
     SQL_TYPES,
@@ -79,6 +84,7 @@ class Layout:
     width: int  # cells per row, as the header row has them
     columns: HeaderMap
     kept_extras: dict[int, str]  # cell index -> header, undocumented and not personal
+    delimiter: str  # what separates its cells: a comma, or a semicolon or tab as MDO reports
 
 
 @dataclass(frozen=True)
@@ -176,6 +182,7 @@ def _stage_arrow_batches(
         read_options=pa_csv.ReadOptions(
             column_names=names, block_size=ARROW_BLOCK_BYTES, use_threads=True
         ),
+        parse_options=pa_csv.ParseOptions(delimiter=layout.delimiter),
         convert_options=pa_csv.ConvertOptions(
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=False,
@@ -212,15 +219,24 @@ def _batches_of_at_least(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa
 
 
 def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | None) -> Layout:
-    """Read up to the header (the first row with a filled cell) and map its columns.
+    """Read up to the header and map its columns.
+
+    The header is looked for as in an MDO report: the first of the first filled rows that maps
+    the report's columns, split by commas, semicolons or tabs (a report re-saved by Excel in a
+    `;` locale), so title rows above it are fine and are not data. When no row does, the first
+    filled row is the header, and its problem is what the sentence names.
 
     A CSV whose name is none of the reports' is recognised by its header; when it has none to
     read (empty, not UTF-8) it is one of the portal's other reports, listed and not loaded."""
     named = source or named_report(member.file_name)
     header_row = 0
+    first: tuple[str, int] | None = None  # the first filled row and its line
+    searched = 0
     while True:
         line = buffered.readline()
         if not line:
+            if first is not None:
+                return _layout_at(*first, ",", member, source)  # raises the first row's error
             if named is None:
                 raise NotAnOfficerReport(member.describe())
             raise RawFileError(member.describe(), "is empty", "a header row and data rows")
@@ -231,9 +247,24 @@ def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | N
             if named is None:
                 raise NotAnOfficerReport(member.describe()) from None
             raise
-        cells = _header_cells(text, member)
-        if trim_trailing_blanks(cells):
-            break
+        if not trim_trailing_blanks(_header_cells(text, member, ",")):
+            continue
+        for delimiter in DELIMITERS:
+            try:
+                return _layout_at(text, header_row, delimiter, member, source)
+            except (RawFileError, NotAnOfficerReport):
+                continue
+        first = first or (text, header_row)
+        searched += 1
+        if searched == HEADER_SEARCH_ROWS:
+            return _layout_at(*first, ",", member, source)  # raises the first row's error
+
+
+def _layout_at(
+    text: str, header_row: int, delimiter: str, member: Member, source: Source | None
+) -> Layout:
+    """The layout of a file whose header is `text`, or why that row is not its header."""
+    cells = _header_cells(text, member, delimiter)
     header = [cell.strip() for cell in trim_trailing_blanks(cells)]
     source = source or recognise(member.file_name, header)
     if source is None:
@@ -247,11 +278,11 @@ def _read_layout(buffered: io.BufferedReader, member: Member, source: Source | N
             "has no column that identifies the officer",
             "one of " + ", ".join(c.header for c in source.identifying_columns),
         )
-    kept = {index: text for index, text in columns.extras.items() if not looks_personal(text)}
-    return Layout(source, header, header_row, len(cells), columns, kept)
+    kept = {index: name for index, name in columns.extras.items() if not looks_personal(name)}
+    return Layout(source, header, header_row, len(cells), columns, kept, delimiter)
 
 
-def _header_cells(line: str, member: Member) -> list[str]:
+def _header_cells(line: str, member: Member, delimiter: str) -> list[str]:
     # A file whose lines end in a bare carriage return (an old Mac export) reads as one line.
     if "\r" in line.rstrip("\r\n"):
         raise RawFileError(
@@ -260,7 +291,7 @@ def _header_cells(line: str, member: Member) -> list[str]:
             "the report saved again as CSV UTF-8, with Windows or Unix line endings",
         )
     try:
-        return next(csv.reader([line]), [])
+        return next(csv.reader([line], delimiter=delimiter), [])
     except csv.Error as err:
         raise RawFileError(
             member.describe(),
@@ -292,7 +323,7 @@ def _stage_lenient(
         hashing = HashingReader(raw_stream)
         text = io.TextIOWrapper(io.BufferedReader(hashing), encoding="utf-8-sig", newline="")
         try:
-            reader = csv.reader(text)
+            reader = csv.reader(text, delimiter=layout.delimiter)
             for cells, numbers, problems in _lenient_batches(reader, layout):
                 columns = {f"f{i}": pa.array(cells[i], pa.string()) for i in range(layout.width)}
                 _stage_batch(
