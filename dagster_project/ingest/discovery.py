@@ -116,7 +116,7 @@ def classify(path: Path, raw_root: Path) -> DeliveredFile:
         # Officer deliveries are loaded a folder at a time (see officer_deliveries); any of
         # their files stands for the officer reports as a whole.
         _, values = _delivery_folder_of(path, raw_root)
-        if path.suffix.lower() not in (".zip", ".csv"):
+        if not _is_zip_or_csv(path):
             raise RawFileError(
                 source_file, "is neither a ZIP nor a CSV", "the portal's reports.zip or its CSVs"
             )
@@ -279,7 +279,7 @@ def officer_deliveries(raw_root: Path) -> list[OfficerDelivery]:
                 # Not in a delivery folder: the survey holds it back with its sentence (in
                 # raw.file_rejections), and every delivery beside it loads.
                 continue
-            if path.suffix.lower() not in (".zip", ".csv"):
+            if not _is_zip_or_csv(path):
                 # The survey holds the file back; without it the delivery would be partial.
                 unreadable[unit].append(path.relative_to(raw_root).as_posix())
                 continue
@@ -340,6 +340,11 @@ def _is_officer_bands(path: Path, raw_root: Path) -> bool:
         return classify(path, raw_root).source is OFFICER_BANDS
     except RawFileError:
         return False
+
+
+def _is_zip_or_csv(path: Path) -> bool:
+    """What a delivery folder may hold: the portal's reports.zip, or the CSVs taken out of it."""
+    return path.suffix.lower() in (".zip", ".csv")
 
 
 def _delivery_folder_of(path: Path, raw_root: Path) -> tuple[str, dict[str, str]]:
